@@ -1,0 +1,53 @@
+import { createRequire } from "node:module";
+
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import { defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+/** The compiler comes from the pinned npm `solc` package: nothing is downloaded. */
+const SOLC_VERSION: string = (require("solc/package.json") as { version: string }).version;
+const SOLC_PATH = require.resolve("solc/soljson.js");
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers],
+  paths: {
+    ignition: "deploy",
+    // Test doubles and harnesses are compiled as sources (so TypeChain binds them) but live under test/.
+    sources: { solidity: ["contracts", "test/harness"] },
+  },
+  solidity: {
+    profiles: {
+      // Fast feedback for tests: no optimizer, no IR pipeline.
+      default: {
+        version: SOLC_VERSION,
+        path: SOLC_PATH,
+        settings: { evmVersion: "cancun" },
+      },
+      // Deployments. viaIR is off: see docs/toolchain.md for the measurement behind it.
+      production: {
+        version: SOLC_VERSION,
+        path: SOLC_PATH,
+        isolated: true,
+        settings: {
+          evmVersion: "cancun",
+          optimizer: { enabled: true, runs: 10_000 },
+          viaIR: false,
+        },
+      },
+    },
+  },
+  test: {
+    solidity: {
+      profiles: {
+        default: {
+          fuzz: { runs: 1_000 },
+          invariant: { runs: 64, depth: 100, failOnRevert: true },
+        },
+      },
+    },
+  },
+  typechain: {
+    outDir: "typechain-types",
+  },
+});

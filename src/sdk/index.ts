@@ -1,0 +1,2 @@
+/** Sluice SDK: typed client and the TypeScript mirror of the protocol's math. */
+export * from "./math/index.js";

@@ -1,0 +1,2 @@
+export * from "./fixedPoint.js";
+export * from "./trancheMath.js";

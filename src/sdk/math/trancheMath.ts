@@ -1,0 +1,269 @@
+/**
+ * TypeScript mirror of `contracts/libraries/TrancheMath.sol`: the same steps and the same rounding, in `bigint`,
+ * so off-chain code (SDK, keeper, demo) gets the numbers the chain will compute, unit for unit. A parity test
+ * (`test/sdk/trancheMath.parity.test.ts`) holds the two together.
+ *
+ * Units: amounts are token-native units; ratios and bonuses are WAD (1e18 = 100 %); a price is the value of one
+ * collateral unit in quote units scaled by 1e36.
+ */
+import { MathOverflowError, Rounding, ceilDiv, min, mulChecked, mulDiv } from "./fixedPoint.js";
+
+/** 100 % in WAD. */
+export const WAD = 10n ** 18n;
+/** Scale of oracle prices: the value of one collateral unit in quote units, times 1e36. */
+export const ORACLE_PRICE_SCALE = 10n ** 36n;
+/** Largest liquidation bonus a market may use (25 %, WAD). */
+export const MAX_BONUS = 25n * 10n ** 16n;
+/** Largest ratio parameter a market may use (1000 %, WAD). */
+export const MAX_RATIO = 10n * WAD;
+
+/** What a tranche does; the numeric values equal the Solidity enum's. */
+export enum TrancheKind {
+  /** Ratio at or above maintenance: nothing to do. */
+  Healthy = 0,
+  /** Liquidatable, but the market's rolling window has no room left. */
+  WindowExhausted = 1,
+  /** A capped or target-sized tranche that leaves at least `minDebt`. */
+  Partial = 2,
+  /** The tranche would have left less than `minDebt` (or nothing): the whole debt is repaid. */
+  DustClose = 3,
+  /** Ratio at or below the full-liquidation ratio: caps lifted, the whole debt may be repaid. */
+  FullClose = 4,
+}
+
+/** The liquidation subset of a market's risk parameters (ratios and bonuses in WAD, debts in quote units). */
+export interface TrancheParams {
+  /** Ratio needed after a borrow or a withdrawal (WAD). */
+  initialRatio: bigint;
+  /** Ratio a tranche restores, just above maintenance (WAD). */
+  targetRatio: bigint;
+  /** Below this ratio a position is liquidatable (WAD). */
+  maintenanceRatio: bigint;
+  /** At or below this ratio the whole position may be closed at once (WAD). */
+  fullLiquidationRatio: bigint;
+  /** Bonus at the maintenance ratio (WAD). */
+  minBonus: bigint;
+  /** Bonus at and below the full-liquidation ratio (WAD). */
+  maxBonus: bigint;
+  /** Largest fraction of the debt one tranche repays (WAD, in (0, 1e18]). */
+  maxTrancheShare: bigint;
+  /** Largest debt one tranche repays (quote units, > 0). */
+  maxTrancheDebt: bigint;
+  /** No tranche leaves a positive debt below this (quote units). */
+  minDebt: bigint;
+}
+
+/** A position as the math sees it. */
+export interface PositionState {
+  /** Collateral, in collateral units. */
+  collateralAssets: bigint;
+  /** Debt in quote units, already rounded up from borrow shares. */
+  debtAssets: bigint;
+  /** Price of one collateral unit in quote units, scaled by 1e36; must be > 0. */
+  price: bigint;
+}
+
+/** The result of sizing one tranche. */
+export interface Tranche {
+  kind: TrancheKind;
+  /** Ratio before the tranche (WAD, rounded down; 2^256 − 1 with no debt). */
+  ratioBefore: bigint;
+  /** Bonus on the repaid debt (WAD, rounded down). */
+  bonus: bigint;
+  /** Debt the keeper repays (quote units). */
+  repaidAssets: bigint;
+  /** Collateral taken from the position (collateral units, rounded down). */
+  seizedAssets: bigint;
+  /** Debt left with no collateral behind it (quote units). */
+  badDebtAssets: bigint;
+}
+
+/** Base of the errors that mirror TrancheMath's custom errors; `errorName` is the Solidity error's name. */
+export abstract class TrancheMathError extends Error {
+  abstract readonly errorName: string;
+  /** The Solidity error's arguments, in order. */
+  abstract readonly args: readonly bigint[];
+}
+
+function defineError(errorName: string, describe: (args: readonly bigint[]) => string) {
+  return class extends TrancheMathError {
+    readonly errorName = errorName;
+    readonly args: readonly bigint[];
+    constructor(...args: bigint[]) {
+      super(`${errorName}: ${describe(args)}`);
+      this.name = `${errorName}Error`;
+      this.args = args;
+    }
+  };
+}
+
+const pct = (wad: bigint | undefined): string => `${Number(wad ?? 0n) / 1e16} %`;
+
+/** `targetRatio` is not above `maintenanceRatio`. */
+export const TargetNotAboveMaintenanceError = defineError(
+  "TargetNotAboveMaintenance",
+  ([t, m]) => `targetRatio ${pct(t)} must be above maintenanceRatio ${pct(m)}`,
+);
+/** `initialRatio` is below `targetRatio`. */
+export const InitialBelowTargetError = defineError(
+  "InitialBelowTarget",
+  ([i, t]) => `initialRatio ${pct(i)} must be at least targetRatio ${pct(t)}`,
+);
+/** `maintenanceRatio` is not above `fullLiquidationRatio`. */
+export const MaintenanceNotAboveFullError = defineError(
+  "MaintenanceNotAboveFull",
+  ([m, f]) => `maintenanceRatio ${pct(m)} must be above fullLiquidationRatio ${pct(f)}`,
+);
+/** `fullLiquidationRatio` is below `1 + maxBonus`. */
+export const FullBelowOnePlusBonusError = defineError(
+  "FullBelowOnePlusBonus",
+  ([f, b]) => `fullLiquidationRatio ${pct(f)} must be at least 1 + maxBonus (${pct(WAD + (b ?? 0n))})`,
+);
+/** `minBonus` is above `maxBonus`. */
+export const MinBonusAboveMaxError = defineError(
+  "MinBonusAboveMax",
+  ([lo, hi]) => `minBonus ${pct(lo)} must not exceed maxBonus ${pct(hi)}`,
+);
+/** `maxBonus` is above {@link MAX_BONUS}. */
+export const BonusTooHighError = defineError(
+  "BonusTooHigh",
+  ([b, limit]) => `maxBonus ${pct(b)} exceeds the limit ${pct(limit)}`,
+);
+/** `initialRatio` is above {@link MAX_RATIO}. */
+export const RatioTooHighError = defineError(
+  "RatioTooHigh",
+  ([r, limit]) => `initialRatio ${pct(r)} exceeds the limit ${pct(limit)}`,
+);
+/** `maxTrancheShare` is zero or above 100 %. */
+export const InvalidTrancheShareError = defineError(
+  "InvalidTrancheShare",
+  ([s]) => `maxTrancheShare ${pct(s)} must be in (0 %, 100 %]`,
+);
+/** `maxTrancheDebt` is zero. */
+export const ZeroTrancheDebtError = defineError("ZeroTrancheDebt", () => "maxTrancheDebt must be positive");
+/** A price of zero was given. */
+export const ZeroPriceError = defineError("ZeroPrice", () => "price must be positive");
+
+/** Throws a {@link TrancheMathError} naming the first parameter that breaks the bounds (as `validateParams`). */
+export function validateParams(params: TrancheParams): void {
+  const p = params;
+  if (p.initialRatio > MAX_RATIO) throw new RatioTooHighError(p.initialRatio, MAX_RATIO);
+  if (p.initialRatio < p.targetRatio) throw new InitialBelowTargetError(p.initialRatio, p.targetRatio);
+  if (p.targetRatio <= p.maintenanceRatio) throw new TargetNotAboveMaintenanceError(p.targetRatio, p.maintenanceRatio);
+  if (p.maintenanceRatio <= p.fullLiquidationRatio) {
+    throw new MaintenanceNotAboveFullError(p.maintenanceRatio, p.fullLiquidationRatio);
+  }
+  if (p.maxBonus > MAX_BONUS) throw new BonusTooHighError(p.maxBonus, MAX_BONUS);
+  if (p.minBonus > p.maxBonus) throw new MinBonusAboveMaxError(p.minBonus, p.maxBonus);
+  if (p.fullLiquidationRatio < WAD + p.maxBonus) {
+    throw new FullBelowOnePlusBonusError(p.fullLiquidationRatio, p.maxBonus);
+  }
+  if (p.maxTrancheShare === 0n || p.maxTrancheShare > WAD) throw new InvalidTrancheShareError(p.maxTrancheShare);
+  if (p.maxTrancheDebt === 0n) throw new ZeroTrancheDebtError();
+}
+
+/** Collateral ratio in WAD, rounded down once; 2^256 − 1 with no debt. */
+export function ratioDown(collateralAssets: bigint, price: bigint, debtAssets: bigint): bigint {
+  if (debtAssets === 0n) return (1n << 256n) - 1n;
+  return mulDiv(collateralAssets, price, mulChecked(debtAssets, WAD));
+}
+
+/** Bonus at `ratio`: `minBonus` at maintenance ramping linearly to `maxBonus` at the full ratio, rounded down. */
+export function bonusDown(ratio: bigint, params: TrancheParams): bigint {
+  if (ratio >= params.maintenanceRatio) return params.minBonus;
+  if (ratio <= params.fullLiquidationRatio) return params.maxBonus;
+  return (
+    params.minBonus +
+    mulDiv(
+      params.maxBonus - params.minBonus,
+      params.maintenanceRatio - ratio,
+      params.maintenanceRatio - params.fullLiquidationRatio,
+    )
+  );
+}
+
+/** Repayment restoring `targetRatio`: `ceil((T·D − floor(collateral·price/1e18)) / (T − WAD − bonus))`, or 0. */
+export function repayToTargetUp(
+  collateralAssets: bigint,
+  price: bigint,
+  debtAssets: bigint,
+  targetRatio: bigint,
+  bonus: bigint,
+): bigint {
+  const valueWad = mulDiv(collateralAssets, price, WAD);
+  const targetDebtWad = mulChecked(targetRatio, debtAssets);
+  if (valueWad >= targetDebtWad) return 0n;
+  const denominator = targetRatio - WAD - bonus;
+  if (denominator <= 0n) throw new MathOverflowError("repayToTargetUp");
+  return ceilDiv(targetDebtWad - valueWad, denominator);
+}
+
+/** Collateral worth `repaidAssets · (1 + bonus)`, rounded down once. */
+export function seizedAssetsDown(repaidAssets: bigint, bonus: bigint, price: bigint): bigint {
+  return mulDiv(repaidAssets, (WAD + bonus) * (ORACLE_PRICE_SCALE / WAD), price);
+}
+
+/** Debt repaid for all of `collateralAssets` at `bonus`: value / (1 + bonus), rounded up once. */
+export function repayForCollateralUp(collateralAssets: bigint, price: bigint, bonus: bigint): bigint {
+  return mulDiv(collateralAssets, price, (WAD + bonus) * (ORACLE_PRICE_SCALE / WAD), Rounding.Up);
+}
+
+/**
+ * Sizes the tranche a keeper may liquidate now, exactly as `TrancheMath.computeTranche` does.
+ * @param windowRemainingAssets debt (quote units) the market's rolling window still allows to be liquidated.
+ * @throws {TrancheMathError} when a parameter is out of bounds or the price is zero.
+ */
+export function computeTranche(
+  position: PositionState,
+  params: TrancheParams,
+  windowRemainingAssets: bigint,
+): Tranche {
+  validateParams(params);
+  if (position.price === 0n) throw new ZeroPriceError();
+
+  const { collateralAssets, debtAssets, price } = position;
+  const ratioBefore = ratioDown(collateralAssets, price, debtAssets);
+  const tranche: Tranche = {
+    kind: TrancheKind.Healthy,
+    ratioBefore,
+    bonus: 0n,
+    repaidAssets: 0n,
+    seizedAssets: 0n,
+    badDebtAssets: 0n,
+  };
+  if (ratioBefore >= params.maintenanceRatio) return tranche;
+
+  let repaidAssets: bigint;
+  if (ratioBefore <= params.fullLiquidationRatio) {
+    tranche.kind = TrancheKind.FullClose;
+    tranche.bonus = params.maxBonus;
+    repaidAssets = debtAssets;
+  } else {
+    tranche.bonus = bonusDown(ratioBefore, params);
+    repaidAssets = repayToTargetUp(collateralAssets, price, debtAssets, params.targetRatio, tranche.bonus);
+    repaidAssets = min(repaidAssets, mulDiv(debtAssets, params.maxTrancheShare, WAD, Rounding.Up));
+    repaidAssets = min(repaidAssets, params.maxTrancheDebt);
+    repaidAssets = min(repaidAssets, windowRemainingAssets);
+    repaidAssets = min(repaidAssets, debtAssets);
+
+    if (repaidAssets === debtAssets || debtAssets - repaidAssets < params.minDebt) {
+      tranche.kind = TrancheKind.DustClose;
+      repaidAssets = debtAssets;
+    } else if (repaidAssets === 0n) {
+      tranche.kind = TrancheKind.WindowExhausted;
+      return tranche;
+    } else {
+      tranche.kind = TrancheKind.Partial;
+    }
+  }
+
+  let seizedAssets = seizedAssetsDown(repaidAssets, tranche.bonus, price);
+  if (seizedAssets > collateralAssets) {
+    seizedAssets = collateralAssets;
+    repaidAssets = min(debtAssets, repayForCollateralUp(collateralAssets, price, tranche.bonus));
+    tranche.badDebtAssets = debtAssets - repaidAssets;
+  }
+  tranche.repaidAssets = repaidAssets;
+  tranche.seizedAssets = seizedAssets;
+  return tranche;
+}
