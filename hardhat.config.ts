@@ -24,7 +24,8 @@ export default defineConfig({
         path: SOLC_PATH,
         settings: { evmVersion: "cancun" },
       },
-      // Deployments. viaIR is off: see docs/toolchain.md for the measurement behind it.
+      // Deployments. viaIR on: 3.7 % less gas and 12 % less bytecode on TrancheMath, for a 1.45x longer build
+      // (measured; see docs/toolchain.md).
       production: {
         version: SOLC_VERSION,
         path: SOLC_PATH,
@@ -32,7 +33,7 @@ export default defineConfig({
         settings: {
           evmVersion: "cancun",
           optimizer: { enabled: true, runs: 10_000 },
-          viaIR: false,
+          viaIR: true,
         },
       },
     },

@@ -27,8 +27,8 @@ library TrancheMath {
     /// @notice What a tranche does.
     /// @dev `Healthy`: ratio at or above maintenance, nothing to do. `WindowExhausted`: liquidatable, but the market's
     /// rolling window has no room left. `Partial`: a capped or target-sized tranche that leaves at least `minDebt`.
-    /// `DustClose`: the tranche would have left less than `minDebt` (or nothing), so the whole debt is repaid. `FullClose`: ratio at or below `fullLiquidationRatio`,
-    /// caps lifted, the whole debt may be repaid.
+    /// `DustClose`: the tranche would have left less than `minDebt` (or nothing), so the whole debt is repaid.
+    /// `FullClose`: ratio at or below `fullLiquidationRatio`, caps lifted, the whole debt may be repaid.
     enum TrancheKind {
         Healthy,
         WindowExhausted,
@@ -138,11 +138,11 @@ library TrancheMath {
     /// @dev Computed as `collateralAssets * price / (debtAssets * 1e18)` in 512-bit precision, so the only rounding is
     /// the final floor: `ratioDown(...) >= x` holds exactly when the true ratio is `>= x`.
     /// @return ratio The ratio, or `type(uint256).max` when there is no debt.
-    function ratioDown(uint256 collateralAssets, uint256 price, uint256 debtAssets)
-        internal
-        pure
-        returns (uint256 ratio)
-    {
+    function ratioDown(
+        uint256 collateralAssets,
+        uint256 price,
+        uint256 debtAssets
+    ) internal pure returns (uint256 ratio) {
         if (debtAssets == 0) return type(uint256).max;
         return Math.mulDiv(collateralAssets, price, debtAssets * WAD);
     }
@@ -153,8 +153,9 @@ library TrancheMath {
     function bonusDown(uint256 ratio, Params memory params) internal pure returns (uint256 bonus) {
         if (ratio >= params.maintenanceRatio) return params.minBonus;
         if (ratio <= params.fullLiquidationRatio) return params.maxBonus;
-        return params.minBonus
-            + Math.mulDiv(
+        return
+            params.minBonus +
+            Math.mulDiv(
                 params.maxBonus - params.minBonus,
                 params.maintenanceRatio - ratio,
                 params.maintenanceRatio - params.fullLiquidationRatio
@@ -185,32 +186,53 @@ library TrancheMath {
     /// down once.
     /// @dev `repaid * (1 + b) * 1e36 / price` with the WAD of `1 + b` folded into the price scale:
     /// `repaid * (WAD + b) * (1e36 / WAD) / price`.
-    function seizedAssetsDown(uint256 repaidAssets, uint256 bonus, uint256 price)
-        internal
-        pure
-        returns (uint256 seizedAssets)
-    {
+    function seizedAssetsDown(
+        uint256 repaidAssets,
+        uint256 bonus,
+        uint256 price
+    ) internal pure returns (uint256 seizedAssets) {
         return Math.mulDiv(repaidAssets, (WAD + bonus) * (ORACLE_PRICE_SCALE / WAD), price);
     }
 
     /// @notice Debt a keeper repays for all of `collateralAssets` at `bonus`: the collateral's value divided by
     /// `1 + bonus`, rounded up once, so the keeper never pays less than the fair amount.
     /// @dev `collateral * price / 1e36 / (1 + b) = collateral * price / ((WAD + b) * (1e36 / WAD))`.
-    function repayForCollateralUp(uint256 collateralAssets, uint256 price, uint256 bonus)
-        internal
-        pure
-        returns (uint256 repaidAssets)
-    {
+    function repayForCollateralUp(
+        uint256 collateralAssets,
+        uint256 price,
+        uint256 bonus
+    ) internal pure returns (uint256 repaidAssets) {
         return Math.mulDiv(collateralAssets, price, (WAD + bonus) * (ORACLE_PRICE_SCALE / WAD), Math.Rounding.Ceil);
+    }
+
+    /// @notice The repayment that restores the target ratio, capped by `maxTrancheShare * debt` (rounded up, so it is
+    /// never 0 for a positive debt), `maxTrancheDebt`, `windowRemainingAssets` and the debt itself.
+    function cappedRepayToTargetUp(
+        PositionState memory position,
+        Params memory params,
+        uint256 bonus,
+        uint256 windowRemainingAssets
+    ) internal pure returns (uint256 repaidAssets) {
+        uint256 debtAssets = position.debtAssets;
+        repaidAssets = repayToTargetUp(
+            position.collateralAssets,
+            position.price,
+            debtAssets,
+            params.targetRatio,
+            bonus
+        );
+        repaidAssets = Math.min(repaidAssets, Math.mulDiv(debtAssets, params.maxTrancheShare, WAD, Math.Rounding.Ceil));
+        repaidAssets = Math.min(repaidAssets, params.maxTrancheDebt);
+        repaidAssets = Math.min(repaidAssets, windowRemainingAssets);
+        repaidAssets = Math.min(repaidAssets, debtAssets);
     }
 
     /// @notice Sizes the tranche a keeper may liquidate now.
     /// @dev Steps:
     /// 1. ratio at or above maintenance (or no debt): `Healthy`, nothing repaid.
     /// 2. ratio at or below `fullLiquidationRatio`: `FullClose` at `maxBonus`, the whole debt, no cap.
-    /// 3. otherwise the target repayment, capped by `maxTrancheShare * debt` (rounded up, so it is never 0 for a
-    ///    positive debt), `maxTrancheDebt`, `windowRemainingAssets` and the debt;
-    ///    if it would leave a positive debt below `minDebt`, it becomes the whole debt (`DustClose`; this may exceed
+    /// 3. otherwise the target repayment, capped (`cappedRepayToTargetUp`);
+    ///    if it would leave a debt below `minDebt` (or none), it becomes the whole debt (`DustClose`; this may exceed
     ///    the caps, and the window by less than `minDebt`); if the window leaves nothing, `WindowExhausted`.
     /// 4. the seized collateral is worth `repaid * (1 + bonus)`; if that is more than the position holds, all the
     ///    collateral is seized, the repayment becomes what it is worth at the bonus, and the rest of the debt is bad
@@ -218,11 +240,11 @@ library TrancheMath {
     /// @param position The position's collateral, debt and the current price.
     /// @param params The market's parameters; validated here, a wrong one reverts with its named error.
     /// @param windowRemainingAssets Debt the market's rolling window still allows to be liquidated.
-    function computeTranche(PositionState memory position, Params memory params, uint256 windowRemainingAssets)
-        internal
-        pure
-        returns (Tranche memory tranche)
-    {
+    function computeTranche(
+        PositionState memory position,
+        Params memory params,
+        uint256 windowRemainingAssets
+    ) internal pure returns (Tranche memory tranche) {
         validateParams(params);
         if (position.price == 0) revert ZeroPrice();
 
@@ -240,14 +262,7 @@ library TrancheMath {
             repaidAssets = debtAssets;
         } else {
             tranche.bonus = bonusDown(tranche.ratioBefore, params);
-            repaidAssets = repayToTargetUp(
-                position.collateralAssets, position.price, debtAssets, params.targetRatio, tranche.bonus
-            );
-            repaidAssets = Math.min(repaidAssets, Math.mulDiv(debtAssets, params.maxTrancheShare, WAD, Math.Rounding.Ceil));
-            repaidAssets = Math.min(repaidAssets, params.maxTrancheDebt);
-            repaidAssets = Math.min(repaidAssets, windowRemainingAssets);
-            repaidAssets = Math.min(repaidAssets, debtAssets);
-
+            repaidAssets = cappedRepayToTargetUp(position, params, tranche.bonus, windowRemainingAssets);
             if (repaidAssets == debtAssets || debtAssets - repaidAssets < params.minDebt) {
                 tranche.kind = TrancheKind.DustClose;
                 repaidAssets = debtAssets;
@@ -263,7 +278,8 @@ library TrancheMath {
         if (seizedAssets > position.collateralAssets) {
             seizedAssets = position.collateralAssets;
             repaidAssets = Math.min(
-                debtAssets, repayForCollateralUp(position.collateralAssets, position.price, tranche.bonus)
+                debtAssets,
+                repayForCollateralUp(position.collateralAssets, position.price, tranche.bonus)
             );
             tranche.badDebtAssets = debtAssets - repaidAssets;
         }

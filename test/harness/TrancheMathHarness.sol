@@ -39,11 +39,11 @@ contract TrancheMathHarness {
         return TrancheMath.seizedAssetsDown(repaidAssets, bonus, price);
     }
 
-    function repayForCollateralUp(uint256 collateralAssets, uint256 price, uint256 bonus)
-        external
-        pure
-        returns (uint256)
-    {
+    function repayForCollateralUp(
+        uint256 collateralAssets,
+        uint256 price,
+        uint256 bonus
+    ) external pure returns (uint256) {
         return TrancheMath.repayForCollateralUp(collateralAssets, price, bonus);
     }
 
@@ -59,7 +59,11 @@ contract TrancheMathHarness {
     function computeTranches(Case[] memory cases) external pure returns (TrancheMath.Tranche[] memory tranches) {
         tranches = new TrancheMath.Tranche[](cases.length);
         for (uint256 i = 0; i < cases.length; ++i) {
-            tranches[i] = TrancheMath.computeTranche(cases[i].position, cases[i].params, cases[i].windowRemainingAssets);
+            tranches[i] = TrancheMath.computeTranche(
+                cases[i].position,
+                cases[i].params,
+                cases[i].windowRemainingAssets
+            );
         }
     }
 }

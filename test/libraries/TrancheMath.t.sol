@@ -12,7 +12,7 @@ contract TrancheMathTest is Test {
     uint256 internal constant WAD = 1e18;
     uint256 internal constant USDC = 1e6;
     /// @dev 1 WETH (18 decimals) = 3000 USDC (6 decimals), scaled by 1e36.
-    uint256 internal constant PRICE_3000 = 3000e6 * 1e36 / 1e18;
+    uint256 internal constant PRICE_3000 = (3000e6 * 1e36) / 1e18;
 
     TrancheMathHarness internal harness;
 
@@ -22,24 +22,26 @@ contract TrancheMathTest is Test {
 
     /// @dev The example parameters of ARCHITECTURE.md, quote in USDC.
     function _params() internal pure returns (TrancheMath.Params memory) {
-        return TrancheMath.Params({
-            initialRatio: 1.4e18,
-            targetRatio: 1.25e18,
-            maintenanceRatio: 1.2e18,
-            fullLiquidationRatio: 1.08e18,
-            minBonus: 0.02e18,
-            maxBonus: 0.06e18,
-            maxTrancheShare: 0.25e18,
-            maxTrancheDebt: 250_000 * USDC,
-            minDebt: 100 * USDC
-        });
+        return
+            TrancheMath.Params({
+                initialRatio: 1.4e18,
+                targetRatio: 1.25e18,
+                maintenanceRatio: 1.2e18,
+                fullLiquidationRatio: 1.08e18,
+                minBonus: 0.02e18,
+                maxBonus: 0.06e18,
+                maxTrancheShare: 0.25e18,
+                maxTrancheDebt: 250_000 * USDC,
+                minDebt: 100 * USDC
+            });
     }
 
     /// @dev A position of `debtAssets` USDC at `ratio`, collateral in WETH at 3000 USDC (collateral rounded up so the
     /// ratio is at least `ratio` minus one unit of rounding).
     function _position(uint256 debtAssets, uint256 ratio) internal pure returns (TrancheMath.PositionState memory) {
         uint256 collateralAssets = Math.mulDiv(debtAssets * ratio, 1e18, PRICE_3000, Math.Rounding.Ceil);
-        return TrancheMath.PositionState({collateralAssets: collateralAssets, debtAssets: debtAssets, price: PRICE_3000});
+        return
+            TrancheMath.PositionState({collateralAssets: collateralAssets, debtAssets: debtAssets, price: PRICE_3000});
     }
 
     function _unbounded() internal pure returns (uint256) {
@@ -94,13 +96,19 @@ contract TrancheMathTest is Test {
         // D = 10,000, V = 11,500 (CR 1.15), b = 0.036666666666666666:
         // r = (1.25 * 10,000 - 11,500) / (1.25 - 1 - b) = 1000 / 0.213333333333333334 = 4687.4999999999998535 -> up.
         uint256 collateralAssets = Math.mulDiv(11_500 * USDC, 1e36, PRICE_3000);
-        uint256 r = TrancheMath.repayToTargetUp(collateralAssets, PRICE_3000, 10_000 * USDC, 1.25e18, 36_666_666_666_666_666);
+        uint256 r = TrancheMath.repayToTargetUp(
+            collateralAssets,
+            PRICE_3000,
+            10_000 * USDC,
+            1.25e18,
+            36_666_666_666_666_666
+        );
         assertEq(r, 4_687_500_000);
     }
 
     function test_seizedAssetsDown_isWorthRepaidTimesOnePlusBonus() public pure {
         // 1000 USDC at a 5 % bonus = 1050 USDC of WETH at 2000 = 0.525 WETH.
-        assertEq(TrancheMath.seizedAssetsDown(1000 * USDC, 0.05e18, 2000e6 * 1e36 / 1e18), 0.525e18);
+        assertEq(TrancheMath.seizedAssetsDown(1000 * USDC, 0.05e18, (2000e6 * 1e36) / 1e18), 0.525e18);
     }
 
     function test_seizedAssetsDown_roundsDown() public pure {
@@ -110,13 +118,17 @@ contract TrancheMathTest is Test {
 
     function test_repayForCollateralUp_roundsUp() public pure {
         // 1 WETH at 2000 with a 6 % bonus: 2000 / 1.06 = 1886.79245283... USDC -> up.
-        assertEq(TrancheMath.repayForCollateralUp(1e18, 2000e6 * 1e36 / 1e18, 0.06e18), 1_886_792_453);
+        assertEq(TrancheMath.repayForCollateralUp(1e18, (2000e6 * 1e36) / 1e18, 0.06e18), 1_886_792_453);
     }
 
     // ------------------------------------------------------------------ computeTranche branches
 
     function test_computeTranche_healthyAtMaintenance() public pure {
-        TrancheMath.Tranche memory t = TrancheMath.computeTranche(_position(10_000 * USDC, 1.2e18), _params(), _unbounded());
+        TrancheMath.Tranche memory t = TrancheMath.computeTranche(
+            _position(10_000 * USDC, 1.2e18),
+            _params(),
+            _unbounded()
+        );
         assertEq(uint8(t.kind), uint8(TrancheMath.TrancheKind.Healthy));
         assertEq(t.repaidAssets, 0);
         assertEq(t.seizedAssets, 0);
@@ -136,29 +148,48 @@ contract TrancheMathTest is Test {
         assertEq(uint8(t.kind), uint8(TrancheMath.TrancheKind.Partial));
         assertLt(t.repaidAssets, 2_500 * USDC, "below the 25 % cap, so not capped");
         assertEq(t.badDebtAssets, 0);
-        uint256 ratioAfter = TrancheMath.ratioDown(s.collateralAssets - t.seizedAssets, s.price, s.debtAssets - t.repaidAssets);
+        uint256 ratioAfter = TrancheMath.ratioDown(
+            s.collateralAssets - t.seizedAssets,
+            s.price,
+            s.debtAssets - t.repaidAssets
+        );
         assertGe(ratioAfter, 1.25e18, "target reached");
         // One unit less would miss the target in exact arithmetic: (r - 1)(T - 1 - b) < T·D - V.
         uint256 valueWad = Math.mulDiv(s.collateralAssets, s.price, WAD);
-        assertLt((t.repaidAssets - 1) * (1.25e18 - WAD - t.bonus), 1.25e18 * s.debtAssets - valueWad, "smallest, to one unit");
+        assertLt(
+            (t.repaidAssets - 1) * (1.25e18 - WAD - t.bonus),
+            1.25e18 * s.debtAssets - valueWad,
+            "smallest, to one unit"
+        );
     }
 
     function test_computeTranche_partialCappedByShareOfDebt() public pure {
         // At 1.10 the target needs ~ (12,500 - 11,000) / (0.25 - 0.0533) ~ 7,627 > 25 % of 10,000.
-        TrancheMath.Tranche memory t = TrancheMath.computeTranche(_position(10_000 * USDC, 1.1e18), _params(), _unbounded());
+        TrancheMath.Tranche memory t = TrancheMath.computeTranche(
+            _position(10_000 * USDC, 1.1e18),
+            _params(),
+            _unbounded()
+        );
         assertEq(uint8(t.kind), uint8(TrancheMath.TrancheKind.Partial));
         assertEq(t.repaidAssets, 2_500 * USDC);
     }
 
     function test_computeTranche_partialCappedByMaxTrancheDebt() public pure {
-        TrancheMath.Tranche memory t =
-            TrancheMath.computeTranche(_position(10_000_000 * USDC, 1.1e18), _params(), _unbounded());
+        TrancheMath.Tranche memory t = TrancheMath.computeTranche(
+            _position(10_000_000 * USDC, 1.1e18),
+            _params(),
+            _unbounded()
+        );
         assertEq(uint8(t.kind), uint8(TrancheMath.TrancheKind.Partial));
         assertEq(t.repaidAssets, 250_000 * USDC);
     }
 
     function test_computeTranche_partialCappedByWindow() public pure {
-        TrancheMath.Tranche memory t = TrancheMath.computeTranche(_position(10_000 * USDC, 1.1e18), _params(), 700 * USDC);
+        TrancheMath.Tranche memory t = TrancheMath.computeTranche(
+            _position(10_000 * USDC, 1.1e18),
+            _params(),
+            700 * USDC
+        );
         assertEq(uint8(t.kind), uint8(TrancheMath.TrancheKind.Partial));
         assertEq(t.repaidAssets, 700 * USDC);
     }
@@ -178,6 +209,21 @@ contract TrancheMathTest is Test {
         assertEq(t.repaidAssets, 120 * USDC);
         assertEq(t.badDebtAssets, 0);
         assertLt(t.seizedAssets, s.collateralAssets, "collateral left for the owner");
+    }
+
+    function test_computeTranche_dustCloseWhenRoundingReachesWholeDebt() public pure {
+        // No minimum debt, but a 3-unit debt: the target repayment rounds up to the whole debt.
+        TrancheMath.Params memory p = _params();
+        p.minDebt = 0;
+        p.maxTrancheShare = WAD;
+        TrancheMath.PositionState memory s = TrancheMath.PositionState({
+            collateralAssets: Math.mulDiv(3 * 1.09e18, 1e18, PRICE_3000),
+            debtAssets: 3,
+            price: PRICE_3000
+        });
+        TrancheMath.Tranche memory t = TrancheMath.computeTranche(s, p, _unbounded());
+        assertEq(uint8(t.kind), uint8(TrancheMath.TrancheKind.DustClose));
+        assertEq(t.repaidAssets, 3);
     }
 
     function test_computeTranche_dustCloseMayExceedEmptyWindow() public pure {
@@ -300,11 +346,13 @@ contract TrancheMathTest is Test {
     // ------------------------------------------------------------------ fuzz helpers
 
     /// @dev Valid parameters from arbitrary seeds.
-    function _boundParams(uint256 s0, uint256 s1, uint256 s2, uint256 s3, uint256 s4)
-        internal
-        pure
-        returns (TrancheMath.Params memory p)
-    {
+    function _boundParams(
+        uint256 s0,
+        uint256 s1,
+        uint256 s2,
+        uint256 s3,
+        uint256 s4
+    ) internal pure returns (TrancheMath.Params memory p) {
         p.maxBonus = bound(s0, 0, TrancheMath.MAX_BONUS);
         p.minBonus = bound(s1, 0, p.maxBonus);
         p.fullLiquidationRatio = bound(s2, WAD + p.maxBonus, 3e18);
@@ -319,21 +367,20 @@ contract TrancheMathTest is Test {
     /// @dev A position at `ratio` (to a relative 1e-9): debt below 2^128; from 1e24 collateral units per quote unit
     /// down to 1e-30 (the price follows from the ratio), which spans 6-, 8- and 18-decimal pairs at any price.
     /// `ratio` must be at least 1e15.
-    function _boundPosition(uint256 debtSeed, uint256 collateralSeed, uint256 ratio)
-        internal
-        pure
-        returns (TrancheMath.PositionState memory s)
-    {
+    function _boundPosition(
+        uint256 debtSeed,
+        uint256 collateralSeed,
+        uint256 ratio
+    ) internal pure returns (TrancheMath.PositionState memory s) {
         s.debtAssets = bound(debtSeed, 1, 1e30);
         s.collateralAssets = bound(collateralSeed, 1, s.debtAssets * 1e24);
         s.price = Math.mulDiv(ratio * s.debtAssets, 1e18, s.collateralAssets);
     }
 
-    function _ratioAfter(TrancheMath.PositionState memory s, TrancheMath.Tranche memory t)
-        internal
-        pure
-        returns (uint256)
-    {
+    function _ratioAfter(
+        TrancheMath.PositionState memory s,
+        TrancheMath.Tranche memory t
+    ) internal pure returns (uint256) {
         return TrancheMath.ratioDown(s.collateralAssets - t.seizedAssets, s.price, s.debtAssets - t.repaidAssets);
     }
 
@@ -355,8 +402,11 @@ contract TrancheMathTest is Test {
         p.maxTrancheShare = WAD;
         p.maxTrancheDebt = type(uint256).max;
         p.minDebt = 0;
-        TrancheMath.PositionState memory s =
-            _boundPosition(debtSeed, collateralSeed, bound(ratioSeed, p.fullLiquidationRatio + 1, p.maintenanceRatio - 1));
+        TrancheMath.PositionState memory s = _boundPosition(
+            debtSeed,
+            collateralSeed,
+            bound(ratioSeed, p.fullLiquidationRatio + 1, p.maintenanceRatio - 1)
+        );
         TrancheMath.Tranche memory t = TrancheMath.computeTranche(s, p, type(uint256).max);
         if (t.kind == TrancheMath.TrancheKind.DustClose) {
             // A debt of a few units: rounding the repayment up reaches the whole debt.
@@ -389,12 +439,19 @@ contract TrancheMathTest is Test {
         uint256 window
     ) public pure {
         TrancheMath.Params memory p = _boundParams(s0, s1, s2, s3, s4);
-        TrancheMath.PositionState memory s =
-            _boundPosition(debtSeed, collateralSeed, bound(ratioSeed, p.fullLiquidationRatio + 1, p.maintenanceRatio - 1));
+        TrancheMath.PositionState memory s = _boundPosition(
+            debtSeed,
+            collateralSeed,
+            bound(ratioSeed, p.fullLiquidationRatio + 1, p.maintenanceRatio - 1)
+        );
         window = bound(window, 0, s.debtAssets * 2);
         TrancheMath.Tranche memory t = TrancheMath.computeTranche(s, p, window);
         if (t.kind == TrancheMath.TrancheKind.Partial) {
-            assertLe(t.repaidAssets, Math.mulDiv(s.debtAssets, p.maxTrancheShare, WAD, Math.Rounding.Ceil), "share cap");
+            assertLe(
+                t.repaidAssets,
+                Math.mulDiv(s.debtAssets, p.maxTrancheShare, WAD, Math.Rounding.Ceil),
+                "share cap"
+            );
             assertLe(t.repaidAssets, p.maxTrancheDebt, "absolute cap");
             assertLe(t.repaidAssets, window, "window");
             assertGe(s.debtAssets - t.repaidAssets, p.minDebt, "no dust left");
@@ -430,8 +487,13 @@ contract TrancheMathTest is Test {
             assertEq(t.repaidAssets + t.badDebtAssets, s.debtAssets, "the whole debt is settled");
         }
         uint256 debtLeft = s.debtAssets - t.repaidAssets - t.badDebtAssets;
-        assertTrue(debtLeft == 0 || debtLeft >= p.minDebt || t.kind == TrancheMath.TrancheKind.Healthy
-                || t.kind == TrancheMath.TrancheKind.WindowExhausted, "no dust left by a tranche");
+        assertTrue(
+            debtLeft == 0 ||
+                debtLeft >= p.minDebt ||
+                t.kind == TrancheMath.TrancheKind.Healthy ||
+                t.kind == TrancheMath.TrancheKind.WindowExhausted,
+            "no dust left by a tranche"
+        );
         assertGe(t.bonus, t.kind == TrancheMath.TrancheKind.Healthy ? 0 : p.minBonus);
         assertLe(t.bonus, p.maxBonus);
     }
@@ -449,7 +511,11 @@ contract TrancheMathTest is Test {
         uint256 window
     ) public pure {
         TrancheMath.Params memory p = _boundParams(s0, s1, s2, s3, s4);
-        TrancheMath.PositionState memory s = _boundPosition(debtSeed, collateralSeed, bound(ratioSeed, 1e15, WAD + p.maxBonus));
+        TrancheMath.PositionState memory s = _boundPosition(
+            debtSeed,
+            collateralSeed,
+            bound(ratioSeed, 1e15, WAD + p.maxBonus)
+        );
         TrancheMath.Tranche memory t = TrancheMath.computeTranche(s, p, window);
         if (t.ratioBefore >= WAD + p.maxBonus) return; // collateral rounding lifted it to the bound
         assertEq(uint8(t.kind), uint8(TrancheMath.TrancheKind.FullClose));
@@ -478,10 +544,11 @@ contract TrancheMathTest is Test {
 
     /// @notice The keeper never pays less for all the collateral than its value at the bonus: the collateral it would
     /// be owed for the repayment is at least what it receives.
-    function testFuzz_repayForCollateralNeverUnderpays(uint256 collateralAssets, uint256 price, uint256 bonus)
-        public
-        pure
-    {
+    function testFuzz_repayForCollateralNeverUnderpays(
+        uint256 collateralAssets,
+        uint256 price,
+        uint256 bonus
+    ) public pure {
         collateralAssets = bound(collateralAssets, 1, 1e40);
         price = bound(price, 1e12, 1e54);
         bonus = bound(bonus, 0, TrancheMath.MAX_BONUS);

@@ -13,6 +13,7 @@ import {
   type TrancheParams,
 } from "../../src/sdk/math/index.js";
 import type { TrancheMathHarness } from "../../typechain-types/index.js";
+import type { TrancheMath as TrancheMathTypes } from "../../typechain-types/test/harness/TrancheMathHarness.js";
 
 import { Rng } from "../helpers/rng.js";
 
@@ -64,12 +65,7 @@ function randomPrice(rng: Rng, collateralDecimals: bigint, quoteDecimals: bigint
 
 /** Ratios concentrated where the branches change: around 1 + bonus, full, maintenance and target. */
 function randomRatio(rng: Rng, params: TrancheParams): bigint {
-  const anchors = [
-    WAD + params.maxBonus,
-    params.fullLiquidationRatio,
-    params.maintenanceRatio,
-    params.targetRatio,
-  ];
+  const anchors = [WAD + params.maxBonus, params.fullLiquidationRatio, params.maintenanceRatio, params.targetRatio];
   switch (rng.between(0n, 3n)) {
     case 0n:
       return rng.between(10n ** 15n, 3n * WAD);
@@ -133,7 +129,7 @@ function toSolidity(c: ParityCase): TrancheMathHarness.CaseStruct {
   return { position: c.position, params: c.params, windowRemainingAssets: c.windowRemainingAssets };
 }
 
-function fromSolidity(t: TrancheMathHarness.TrancheStructOutput): Tranche {
+function fromSolidity(t: TrancheMathTypes.TrancheStructOutput): Tranche {
   return {
     kind: Number(t.kind),
     ratioBefore: t.ratioBefore,

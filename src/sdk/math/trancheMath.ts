@@ -209,15 +209,29 @@ export function repayForCollateralUp(collateralAssets: bigint, price: bigint, bo
 }
 
 /**
+ * The repayment restoring the target ratio, capped by `maxTrancheShare · debt` (rounded up), `maxTrancheDebt`,
+ * `windowRemainingAssets` and the debt itself.
+ */
+export function cappedRepayToTargetUp(
+  position: PositionState,
+  params: TrancheParams,
+  bonus: bigint,
+  windowRemainingAssets: bigint,
+): bigint {
+  const { collateralAssets, debtAssets, price } = position;
+  let repaidAssets = repayToTargetUp(collateralAssets, price, debtAssets, params.targetRatio, bonus);
+  repaidAssets = min(repaidAssets, mulDiv(debtAssets, params.maxTrancheShare, WAD, Rounding.Up));
+  repaidAssets = min(repaidAssets, params.maxTrancheDebt);
+  repaidAssets = min(repaidAssets, windowRemainingAssets);
+  return min(repaidAssets, debtAssets);
+}
+
+/**
  * Sizes the tranche a keeper may liquidate now, exactly as `TrancheMath.computeTranche` does.
  * @param windowRemainingAssets debt (quote units) the market's rolling window still allows to be liquidated.
  * @throws {TrancheMathError} when a parameter is out of bounds or the price is zero.
  */
-export function computeTranche(
-  position: PositionState,
-  params: TrancheParams,
-  windowRemainingAssets: bigint,
-): Tranche {
+export function computeTranche(position: PositionState, params: TrancheParams, windowRemainingAssets: bigint): Tranche {
   validateParams(params);
   if (position.price === 0n) throw new ZeroPriceError();
 
@@ -240,11 +254,7 @@ export function computeTranche(
     repaidAssets = debtAssets;
   } else {
     tranche.bonus = bonusDown(ratioBefore, params);
-    repaidAssets = repayToTargetUp(collateralAssets, price, debtAssets, params.targetRatio, tranche.bonus);
-    repaidAssets = min(repaidAssets, mulDiv(debtAssets, params.maxTrancheShare, WAD, Rounding.Up));
-    repaidAssets = min(repaidAssets, params.maxTrancheDebt);
-    repaidAssets = min(repaidAssets, windowRemainingAssets);
-    repaidAssets = min(repaidAssets, debtAssets);
+    repaidAssets = cappedRepayToTargetUp(position, params, tranche.bonus, windowRemainingAssets);
 
     if (repaidAssets === debtAssets || debtAssets - repaidAssets < params.minDebt) {
       tranche.kind = TrancheKind.DustClose;
