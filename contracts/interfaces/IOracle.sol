@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title IOracle
+/// @notice A Sluice price source for one market: the value of one collateral unit in quote units, scaled by 1e36
+/// (`value = collateralAssets * price / 1e36`, no decimals needed). Oracles report validity instead of reverting, so
+/// callers can branch: borrowing and withdrawing need a valid *primary* price; liquidation accepts a fallback price;
+/// repaying and topping up never need a price.
+interface IOracle {
+    /// @notice Where a price came from.
+    /// @dev `Invalid`: no usable price (stale, zero or negative answer, incomplete round, sequencer down or in its
+    /// grace period, fallback unavailable or too far from the last good primary price); `price` is then 0.
+    /// `Primary`: the primary source (e.g. Chainlink feeds). `Fallback`: the model fallback (e.g. a Uniswap V3 TWAP)
+    /// while the primary is invalid.
+    enum PriceStatus {
+        Invalid,
+        Primary,
+        Fallback
+    }
+
+    /// @notice The current price and where it came from, without changing state.
+    /// @return price Value of one collateral unit in quote units, scaled by 1e36; 0 when `status` is `Invalid`.
+    /// @return status Where the price came from.
+    function price() external view returns (uint256 price, PriceStatus status);
+
+    /// @notice Same as `price()`, and lets the oracle record what it needs (e.g. the last good primary price that
+    /// bounds a fallback) and emit which source priced. State-changing callers use this one.
+    /// @return price Value of one collateral unit in quote units, scaled by 1e36; 0 when `status` is `Invalid`.
+    /// @return status Where the price came from.
+    function updatePrice() external returns (uint256 price, PriceStatus status);
+}
