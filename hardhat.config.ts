@@ -14,7 +14,7 @@ export default defineConfig({
   paths: {
     ignition: "deploy",
     // Test doubles and harnesses are compiled as sources (so TypeChain binds them) but live under test/.
-    sources: { solidity: ["contracts", "test/harness"] },
+    sources: { solidity: ["contracts", "test/harness", "test/mocks"] },
   },
   solidity: {
     profiles: {

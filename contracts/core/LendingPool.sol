@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {IInterestRateModel} from "../interfaces/IInterestRateModel.sol";
+import {ILendingPool} from "../interfaces/ILendingPool.sol";
+import {InterestMath} from "../libraries/InterestMath.sol";
+import {SharesMath} from "../libraries/SharesMath.sol";
+
+/// @title LendingPool
+/// @notice ERC-4626 vault over one quote asset that lends only to the MarginVault.
+contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    uint256 internal constant WAD = 1e18;
+    /// @notice Largest reserve factor: 50 % of interest.
+    uint256 public constant MAX_RESERVE_FACTOR = 0.5e18;
+    /// @notice Lender shares have 6 more decimals than the asset (OpenZeppelin virtual shares against inflation).
+    uint8 public constant DECIMALS_OFFSET = 6;
+
+    /// @inheritdoc ILendingPool
+    address public vault;
+    /// @inheritdoc ILendingPool
+    IInterestRateModel public interestRateModel;
+    /// @inheritdoc ILendingPool
+    uint256 public reserveFactor;
+    /// @inheritdoc ILendingPool
+    address public insuranceFund;
+
+    /// @inheritdoc ILendingPool
+    uint256 public cashAssets;
+    /// @inheritdoc ILendingPool
+    uint256 public totalBorrowAssets;
+    /// @inheritdoc ILendingPool
+    uint256 public totalBorrowShares;
+    /// @inheritdoc ILendingPool
+    uint256 public reserveAssets;
+    /// @inheritdoc ILendingPool
+    uint256 public lastAccrual;
+
+    modifier onlyVault() {
+        if (msg.sender != vault) revert OnlyVault(msg.sender);
+        _;
+    }
+
+    /// @param asset_ The quote asset lent.
+    /// @param name_ Name of the lender share token.
+    /// @param symbol_ Symbol of the lender share token.
+    /// @param admin Holder of the admin role (meant to be a TimelockController).
+    /// @param interestRateModel_ The interest-rate model.
+    /// @param reserveFactor_ Share of interest set aside for the insurance fund (WAD, at most 50 %).
+    /// @param insuranceFund_ Receives swept reserves.
+    constructor(
+        IERC20 asset_,
+        string memory name_,
+        string memory symbol_,
+        address admin,
+        IInterestRateModel interestRateModel_,
+        uint256 reserveFactor_,
+        address insuranceFund_
+    ) ERC4626(asset_) ERC20(name_, symbol_) {
+        if (
+            address(asset_) == address(0) ||
+            admin == address(0) ||
+            address(interestRateModel_) == address(0) ||
+            insuranceFund_ == address(0)
+        ) revert ZeroAddress();
+        if (reserveFactor_ > MAX_RESERVE_FACTOR) revert ReserveFactorTooHigh(reserveFactor_, MAX_RESERVE_FACTOR);
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        interestRateModel = interestRateModel_;
+        reserveFactor = reserveFactor_;
+        insuranceFund = insuranceFund_;
+        lastAccrual = block.timestamp;
+    }
+
+    // ------------------------------------------------------------------ governance
+
+    /// @notice Connects the MarginVault, once.
+    function setVault(address vault_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (vault_ == address(0)) revert ZeroAddress();
+        if (vault != address(0)) revert VaultAlreadySet(vault);
+        vault = vault_;
+        emit SetVault(vault_);
+    }
+
+    /// @notice Replaces the interest-rate model; interest up to now accrues at the old one.
+    function setInterestRateModel(IInterestRateModel interestRateModel_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(interestRateModel_) == address(0)) revert ZeroAddress();
+        if (interestRateModel_ == interestRateModel) revert NoChange();
+        _accrueInterest();
+        interestRateModel = interestRateModel_;
+        emit SetInterestRateModel(address(interestRateModel_));
+    }
+
+    /// @notice Sets the share of interest set aside for the insurance fund; interest up to now uses the old one.
+    function setReserveFactor(uint256 reserveFactor_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (reserveFactor_ > MAX_RESERVE_FACTOR) revert ReserveFactorTooHigh(reserveFactor_, MAX_RESERVE_FACTOR);
+        if (reserveFactor_ == reserveFactor) revert NoChange();
+        _accrueInterest();
+        reserveFactor = reserveFactor_;
+        emit SetReserveFactor(reserveFactor_);
+    }
+
+    /// @notice Sets the insurance fund that receives swept reserves.
+    function setInsuranceFund(address insuranceFund_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (insuranceFund_ == address(0)) revert ZeroAddress();
+        if (insuranceFund_ == insuranceFund) revert NoChange();
+        insuranceFund = insuranceFund_;
+        emit SetInsuranceFund(insuranceFund_);
+    }
+
+    // ------------------------------------------------------------------ interest
+
+    /// @inheritdoc ILendingPool
+    function accrueInterest() external nonReentrant {
+        _accrueInterest();
+    }
+
+    /// @inheritdoc ILendingPool
+    function expectedBalances() public view returns (uint256 cash, uint256 borrowAssets, uint256 reserves) {
+        (cash, borrowAssets, reserves, , , ) = _expectedBalances();
+    }
+
+    /// @dev Balances after accruing now, and what the accrual adds.
+    function _expectedBalances()
+        internal
+        view
+        returns (
+            uint256 cash,
+            uint256 borrowAssets,
+            uint256 reserves,
+            uint256 interestAssets,
+            uint256 reserveInterestAssets,
+            uint256 ratePerSecond
+        )
+    {
+        cash = cashAssets;
+        borrowAssets = totalBorrowAssets;
+        reserves = reserveAssets;
+        uint256 elapsed = block.timestamp - lastAccrual;
+        if (elapsed == 0 || borrowAssets == 0) return (cash, borrowAssets, reserves, 0, 0, 0);
+        ratePerSecond = interestRateModel.borrowRatePerSecond(cash, borrowAssets);
+        interestAssets = Math.mulDiv(borrowAssets, InterestMath.compoundedGrowthDown(ratePerSecond, elapsed), WAD);
+        reserveInterestAssets = Math.mulDiv(interestAssets, reserveFactor, WAD);
+        borrowAssets += interestAssets;
+        reserves += reserveInterestAssets;
+    }
+
+    function _accrueInterest() internal {
+        if (block.timestamp == lastAccrual) return;
+        (
+            ,
+            uint256 borrowAssets,
+            uint256 reserves,
+            uint256 interestAssets,
+            uint256 reserveInterestAssets,
+            uint256 ratePerSecond
+        ) = _expectedBalances();
+        lastAccrual = block.timestamp;
+        if (interestAssets == 0) return;
+        totalBorrowAssets = borrowAssets;
+        reserveAssets = reserves;
+        emit AccrueInterest(interestAssets, reserveInterestAssets, ratePerSecond);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @notice Lenders' assets after accruing now: cash plus borrowed assets, less reserves.
+    function totalAssets() public view override(ERC4626, IERC4626) returns (uint256) {
+        (uint256 cash, uint256 borrowAssets, uint256 reserves) = expectedBalances();
+        return cash + borrowAssets - reserves;
+    }
+
+    /// @notice At most the cash the pool holds: lent assets cannot be withdrawn until repaid.
+    function maxWithdraw(address owner) public view override(ERC4626, IERC4626) returns (uint256) {
+        return Math.min(super.maxWithdraw(owner), cashAssets);
+    }
+
+    /// @notice At most the shares worth the cash the pool holds (rounded down).
+    function maxRedeem(address owner) public view override(ERC4626, IERC4626) returns (uint256) {
+        return Math.min(super.maxRedeem(owner), _convertToShares(cashAssets, Math.Rounding.Floor));
+    }
+
+    /// @inheritdoc ILendingPool
+    function borrowSharesToAssetsUp(uint256 shares) external view returns (uint256) {
+        (, uint256 borrowAssets, ) = expectedBalances();
+        return SharesMath.toAssetsUp(shares, borrowAssets, totalBorrowShares);
+    }
+
+    /// @inheritdoc ILendingPool
+    function borrowAssetsToSharesUp(uint256 assets) external view returns (uint256) {
+        (, uint256 borrowAssets, ) = expectedBalances();
+        return SharesMath.toSharesUp(assets, borrowAssets, totalBorrowShares);
+    }
+
+    /// @inheritdoc ILendingPool
+    function borrowAssetsToSharesDown(uint256 assets) external view returns (uint256) {
+        (, uint256 borrowAssets, ) = expectedBalances();
+        return SharesMath.toSharesDown(assets, borrowAssets, totalBorrowShares);
+    }
+
+    /// @inheritdoc ILendingPool
+    function utilization() external view returns (uint256) {
+        (uint256 cash, uint256 borrowAssets, ) = expectedBalances();
+        return interestRateModel.utilization(cash, borrowAssets);
+    }
+
+    /// @inheritdoc ILendingPool
+    function borrowRatePerSecond() external view returns (uint256) {
+        (uint256 cash, uint256 borrowAssets, ) = expectedBalances();
+        return interestRateModel.borrowRatePerSecond(cash, borrowAssets);
+    }
+
+    // ------------------------------------------------------------------ lenders (ERC-4626)
+
+    /// @dev Accrues first, so that the stored balances match the previews.
+    function deposit(
+        uint256 assets,
+        address receiver
+    ) public override(ERC4626, IERC4626) nonReentrant returns (uint256) {
+        if (assets == 0) revert ZeroAmount();
+        _accrueInterest();
+        return super.deposit(assets, receiver);
+    }
+
+    /// @dev Accrues first, so that the stored balances match the previews.
+    function mint(uint256 shares, address receiver) public override(ERC4626, IERC4626) nonReentrant returns (uint256) {
+        if (shares == 0) revert ZeroAmount();
+        _accrueInterest();
+        return super.mint(shares, receiver);
+    }
+
+    /// @dev Accrues first, so that the stored balances match the previews.
+    function withdraw(
+        uint256 assets,
+        address receiver,
+        address owner
+    ) public override(ERC4626, IERC4626) nonReentrant returns (uint256) {
+        if (assets == 0) revert ZeroAmount();
+        _accrueInterest();
+        return super.withdraw(assets, receiver, owner);
+    }
+
+    /// @dev Accrues first, so that the stored balances match the previews.
+    function redeem(
+        uint256 shares,
+        address receiver,
+        address owner
+    ) public override(ERC4626, IERC4626) nonReentrant returns (uint256) {
+        if (shares == 0) revert ZeroAmount();
+        _accrueInterest();
+        return super.redeem(shares, receiver, owner);
+    }
+
+    /// @dev Pulls the assets, rejecting tokens whose received amount differs (fee-on-transfer), then mints.
+    function _deposit(address caller, address receiver, uint256 assets, uint256 shares) internal override {
+        IERC20 token = IERC20(asset());
+        uint256 balanceBefore = token.balanceOf(address(this));
+        token.safeTransferFrom(caller, address(this), assets);
+        uint256 received = token.balanceOf(address(this)) - balanceBefore;
+        if (received != assets) revert TransferAmountMismatch(address(token), assets, received);
+        cashAssets += assets;
+        _mint(receiver, shares);
+        emit Deposit(caller, receiver, assets, shares);
+    }
+
+    /// @dev Takes the assets out of the cash, then burns and transfers.
+    function _withdraw(
+        address caller,
+        address receiver,
+        address owner,
+        uint256 assets,
+        uint256 shares
+    ) internal override {
+        cashAssets -= assets;
+        super._withdraw(caller, receiver, owner, assets, shares);
+    }
+
+    function _decimalsOffset() internal pure override returns (uint8) {
+        return DECIMALS_OFFSET;
+    }
+
+    // ------------------------------------------------------------------ the MarginVault
+
+    /// @inheritdoc ILendingPool
+    function borrow(uint256 assets, address receiver) external onlyVault nonReentrant returns (uint256 shares) {
+        if (assets == 0) revert ZeroAmount();
+        if (receiver == address(0)) revert ZeroAddress();
+        _accrueInterest();
+        if (assets > cashAssets) revert InsufficientCash(assets, cashAssets);
+        shares = SharesMath.toSharesUp(assets, totalBorrowAssets, totalBorrowShares);
+        totalBorrowAssets += assets;
+        totalBorrowShares += shares;
+        cashAssets -= assets;
+        emit Borrow(receiver, assets, shares);
+        IERC20(asset()).safeTransfer(receiver, assets);
+    }
+
+    /// @inheritdoc ILendingPool
+    function repay(uint256 shares, uint256 assets) external onlyVault nonReentrant {
+        if (shares == 0 || assets == 0) revert ZeroAmount();
+        _accrueInterest();
+        if (shares > totalBorrowShares) revert SharesExceedBorrowed(shares, totalBorrowShares);
+        totalBorrowShares -= shares;
+        // Assets rounded up can exceed the total by rounding: the excess stays with lenders as cash.
+        totalBorrowAssets -= Math.min(assets, totalBorrowAssets);
+        cashAssets += assets;
+        emit Repay(assets, shares);
+    }
+
+    /// @inheritdoc ILendingPool
+    function writeOff(uint256 shares) external onlyVault nonReentrant returns (uint256 assets) {
+        if (shares == 0) revert ZeroAmount();
+        _accrueInterest();
+        if (shares > totalBorrowShares) revert SharesExceedBorrowed(shares, totalBorrowShares);
+        assets = Math.min(SharesMath.toAssetsUp(shares, totalBorrowAssets, totalBorrowShares), totalBorrowAssets);
+        totalBorrowShares -= shares;
+        totalBorrowAssets -= assets;
+        uint256 coveredByReserves = Math.min(reserveAssets, assets);
+        reserveAssets -= coveredByReserves;
+        emit WriteOff(shares, assets, coveredByReserves, assets - coveredByReserves);
+    }
+
+    /// @inheritdoc ILendingPool
+    function sweepReserves() external nonReentrant returns (uint256 assets) {
+        _accrueInterest();
+        assets = Math.min(reserveAssets, cashAssets);
+        if (assets == 0) revert NothingToSweep();
+        reserveAssets -= assets;
+        cashAssets -= assets;
+        emit SweepReserves(insuranceFund, assets);
+        IERC20(asset()).safeTransfer(insuranceFund, assets);
+    }
+
+    /// @dev ERC-4626 and AccessControl both declare ERC-165 support paths.
+    function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
+        return super.supportsInterface(interfaceId);
+    }
+}

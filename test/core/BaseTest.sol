@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Test} from "forge-std/Test.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+import {InterestRateModel} from "../../contracts/core/InterestRateModel.sol";
+import {LendingPool} from "../../contracts/core/LendingPool.sol";
+import {MarginVault} from "../../contracts/core/MarginVault.sol";
+import {IMarginVault} from "../../contracts/interfaces/IMarginVault.sol";
+import {IOracle} from "../../contracts/interfaces/IOracle.sol";
+import {MockERC20} from "../mocks/MockERC20.sol";
+import {MockOracle} from "../mocks/MockOracle.sol";
+
+/// @notice Shared set-up: a USDC-like pool (6 decimals) lending to a vault with one WETH-like market (18 decimals)
+/// at 3000 USDC, the ARCHITECTURE.md example parameters, and named actors.
+abstract contract BaseTest is Test {
+    uint256 internal constant WAD = 1e18;
+    uint256 internal constant USDC = 1e6;
+    uint256 internal constant PRICE_3000 = (3000e6 * 1e36) / 1e18;
+
+    address internal ADMIN = makeAddr("ADMIN");
+    address internal RISK_MANAGER = makeAddr("RISK_MANAGER");
+    address internal GUARDIAN = makeAddr("GUARDIAN");
+    address internal LENDER = makeAddr("LENDER");
+    address internal BORROWER = makeAddr("BORROWER");
+    address internal OPERATOR = makeAddr("OPERATOR");
+    address internal OTHER = makeAddr("OTHER");
+    address internal ENGINE = makeAddr("ENGINE");
+    address internal INSURANCE = makeAddr("INSURANCE");
+
+    MockERC20 internal quote;
+    MockERC20 internal collateral;
+    MockOracle internal oracle;
+    InterestRateModel internal irm;
+    LendingPool internal pool;
+    MarginVault internal vault;
+    uint256 internal marketId;
+
+    function setUp() public virtual {
+        quote = new MockERC20("USD Coin", "USDC", 6);
+        collateral = new MockERC20("Wrapped Ether", "WETH", 18);
+        oracle = new MockOracle(PRICE_3000);
+        // 0 % base, 4 % up to 80 % utilization, then +60 %.
+        irm = new InterestRateModel(0, 0.04e18, 0.6e18, 0.8e18);
+        pool = new LendingPool(IERC20(address(quote)), "Sluice USDC", "slUSDC", ADMIN, irm, 0.1e18, INSURANCE);
+        vault = new MarginVault(ADMIN, RISK_MANAGER, GUARDIAN);
+        vm.startPrank(ADMIN);
+        pool.setVault(address(vault));
+        vault.setLiquidationEngine(ENGINE);
+        marketId = vault.createMarket(IERC20(address(collateral)), pool, oracle, _riskParams());
+        vm.stopPrank();
+
+        vm.prank(LENDER);
+        quote.approve(address(pool), type(uint256).max);
+        vm.startPrank(BORROWER);
+        collateral.approve(address(vault), type(uint256).max);
+        quote.approve(address(vault), type(uint256).max);
+        vm.stopPrank();
+        vm.startPrank(OTHER);
+        collateral.approve(address(vault), type(uint256).max);
+        quote.approve(address(vault), type(uint256).max);
+        vm.stopPrank();
+    }
+
+    function _riskParams() internal pure returns (IMarginVault.RiskParams memory) {
+        return
+            IMarginVault.RiskParams({
+                initialRatio: 1.4e18,
+                targetRatio: 1.25e18,
+                maintenanceRatio: 1.2e18,
+                fullLiquidationRatio: 1.08e18,
+                minBonus: 0.02e18,
+                maxBonus: 0.06e18,
+                keeperShare: 0.7e18,
+                maxTrancheShare: 0.25e18,
+                maxTrancheDebt: uint128(250_000 * USDC),
+                minDebt: uint128(100 * USDC),
+                windowLimit: uint128(2_000_000 * USDC),
+                window: 3600,
+                trancheCooldown: 300,
+                borrowCap: uint128(100_000_000 * USDC),
+                collateralCap: uint128(1_000_000e18)
+            });
+    }
+
+    function _lend(uint256 assets) internal {
+        quote.mint(LENDER, assets);
+        vm.prank(LENDER);
+        pool.deposit(assets, LENDER);
+    }
+
+    /// @dev Opens a position for BORROWER with `collateralAssets` deposited and `debtAssets` borrowed.
+    function _openPosition(uint256 collateralAssets, uint256 debtAssets) internal returns (uint256 positionId) {
+        collateral.mint(BORROWER, collateralAssets);
+        vm.startPrank(BORROWER);
+        positionId = vault.openPosition(marketId);
+        if (collateralAssets > 0) vault.depositCollateral(positionId, collateralAssets);
+        if (debtAssets > 0) vault.borrow(positionId, debtAssets, BORROWER);
+        vm.stopPrank();
+    }
+
+    function _status(IOracle.PriceStatus s) internal pure returns (uint8) {
+        return uint8(s);
+    }
+}
