@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IMarginVault} from "../../contracts/interfaces/IMarginVault.sol";
+import {ILendingPool} from "../../contracts/interfaces/ILendingPool.sol";
+import {BaseTest} from "./BaseTest.sol";
+
+/// @notice seize, repayFor and writeOffBadDebt: only the liquidation engine.
+contract MarginVaultEngineHooksTest is BaseTest {
+    uint256 internal positionId;
+
+    function setUp() public override {
+        super.setUp();
+        _lend(1_000_000 * USDC);
+        positionId = _openPosition(10e18, 20_000 * USDC);
+        vm.prank(ENGINE);
+        quote.approve(address(vault), type(uint256).max);
+    }
+
+    function test_seize_sendsCollateralToReceiver() public {
+        vm.expectEmit(address(vault));
+        emit IMarginVault.Seize(positionId, OTHER, 1e18);
+        vm.prank(ENGINE);
+        vault.seize(positionId, 1e18, OTHER);
+        assertEq(collateral.balanceOf(OTHER), 1e18);
+        assertEq(vault.position(positionId).collateralAssets, 9e18);
+        assertEq(vault.market(marketId).totalCollateralAssets, 9e18);
+    }
+
+    function test_seize_revertsForAnyoneElse() public {
+        vm.prank(BORROWER);
+        vm.expectRevert(abi.encodeWithSelector(IMarginVault.OnlyLiquidationEngine.selector, BORROWER));
+        vault.seize(positionId, 1e18, BORROWER);
+    }
+
+    function test_seize_revertsOnBadInput() public {
+        vm.startPrank(ENGINE);
+        vm.expectRevert(IMarginVault.ZeroAmount.selector);
+        vault.seize(positionId, 0, OTHER);
+        vm.expectRevert(IMarginVault.ZeroAddress.selector);
+        vault.seize(positionId, 1, address(0));
+        vm.expectRevert(abi.encodeWithSelector(IMarginVault.InsufficientCollateral.selector, positionId, 11e18, 10e18));
+        vault.seize(positionId, 11e18, OTHER);
+        vm.stopPrank();
+    }
+
+    function test_repayFor_pullsFromPayerWithoutMinDebtCheck() public {
+        quote.mint(ENGINE, 19_950 * USDC);
+        vm.prank(ENGINE);
+        (uint256 repaid, ) = vault.repayFor(positionId, 19_950 * USDC, ENGINE);
+        assertEq(repaid, 19_950 * USDC);
+        assertEq(vault.debtAssetsOf(positionId), 50 * USDC, "the engine handles dust itself");
+        assertEq(quote.balanceOf(ENGINE), 0);
+    }
+
+    function test_repayFor_revertsForAnyoneElseAndZeroPayer() public {
+        vm.prank(OTHER);
+        vm.expectRevert(abi.encodeWithSelector(IMarginVault.OnlyLiquidationEngine.selector, OTHER));
+        vault.repayFor(positionId, 1, OTHER);
+        vm.prank(ENGINE);
+        vm.expectRevert(IMarginVault.ZeroAddress.selector);
+        vault.repayFor(positionId, 1, address(0));
+    }
+
+    function test_writeOffBadDebt_burnsSharesAndLowersLenderAssets() public {
+        // Reserves first: accrue a year so there are some.
+        skip(365 days);
+        pool.accrueInterest();
+        uint256 reserves = pool.reserveAssets();
+        assertGt(reserves, 0);
+        uint256 debt = vault.debtAssetsOf(positionId);
+        uint256 lenderAssetsBefore = pool.totalAssets();
+        vm.prank(ENGINE);
+        (uint256 shares, uint256 assets) = vault.writeOffBadDebt(positionId);
+        assertEq(assets, debt);
+        assertGt(shares, 0);
+        assertEq(vault.position(positionId).debtShares, 0);
+        assertEq(vault.market(marketId).totalDebtShares, 0);
+        assertEq(pool.reserveAssets(), 0, "reserves absorbed first");
+        assertEq(pool.totalAssets(), lenderAssetsBefore - (debt - reserves), "lenders lose the rest");
+    }
+
+    function test_writeOffBadDebt_revertsWithoutDebtOrForOthers() public {
+        vm.prank(OTHER);
+        vm.expectRevert(abi.encodeWithSelector(IMarginVault.OnlyLiquidationEngine.selector, OTHER));
+        vault.writeOffBadDebt(positionId);
+        uint256 empty = _openPosition(1e18, 0);
+        vm.prank(ENGINE);
+        vm.expectRevert(abi.encodeWithSelector(IMarginVault.NoDebt.selector, empty));
+        vault.writeOffBadDebt(empty);
+    }
+
+    function test_writeOff_onlyVaultOnPool() public {
+        vm.prank(ENGINE);
+        vm.expectRevert(abi.encodeWithSelector(ILendingPool.OnlyVault.selector, ENGINE));
+        pool.writeOff(1);
+    }
+}
