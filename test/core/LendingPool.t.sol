@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
+import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {InterestRateModel} from "../../contracts/core/InterestRateModel.sol";
+import {LendingPool} from "../../contracts/core/LendingPool.sol";
+import {IInterestRateModel} from "../../contracts/interfaces/IInterestRateModel.sol";
+import {ILendingPool} from "../../contracts/interfaces/ILendingPool.sol";
+import {InterestMath} from "../../contracts/libraries/InterestMath.sol";
+import {MockFeeOnTransferToken} from "../mocks/MockFeeOnTransferToken.sol";
+import {BaseTest} from "./BaseTest.sol";
+
+contract LendingPoolTest is BaseTest {
+    address internal ATTACKER = makeAddr("ATTACKER");
+
+    // ------------------------------------------------------------------ construction and governance
+
+    function test_constructor_revertsOnBadInput() public {
+        vm.expectRevert(ILendingPool.ZeroAddress.selector);
+        new LendingPool(IERC20(address(quote)), "x", "x", address(0), irm, 0, INSURANCE);
+        vm.expectRevert(ILendingPool.ZeroAddress.selector);
+        new LendingPool(IERC20(address(quote)), "x", "x", ADMIN, irm, 0, address(0));
+        vm.expectRevert(abi.encodeWithSelector(ILendingPool.ReserveFactorTooHigh.selector, 0.5e18 + 1, 0.5e18));
+        new LendingPool(IERC20(address(quote)), "x", "x", ADMIN, irm, 0.5e18 + 1, INSURANCE);
+    }
+
+    function test_decimals_addSixToTheAsset() public view {
+        assertEq(pool.decimals(), 12);
+        assertEq(pool.asset(), address(quote));
+    }
+
+    function test_setVault_onlyOnceAndOnlyAdmin() public {
+        vm.prank(ADMIN);
+        vm.expectRevert(abi.encodeWithSelector(ILendingPool.VaultAlreadySet.selector, address(vault)));
+        pool.setVault(OTHER);
+        LendingPool fresh = new LendingPool(IERC20(address(quote)), "x", "x", ADMIN, irm, 0, INSURANCE);
+        vm.prank(ADMIN);
+        vm.expectRevert(ILendingPool.ZeroAddress.selector);
+        fresh.setVault(address(0));
+        bytes32 role = fresh.DEFAULT_ADMIN_ROLE();
+        vm.prank(OTHER);
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, OTHER, role));
+        fresh.setVault(OTHER);
+    }
+
+    function test_setReserveFactor_accruesFirstAndValidates() public {
+        _lend(1_000_000 * USDC);
+        _openPosition(1_000e18, 500_000 * USDC);
+        skip(30 days);
+        uint256 expectedReserves;
+        (, , expectedReserves) = pool.expectedBalances();
+        vm.startPrank(ADMIN);
+        vm.expectRevert(abi.encodeWithSelector(ILendingPool.ReserveFactorTooHigh.selector, 0.6e18, 0.5e18));
+        pool.setReserveFactor(0.6e18);
+        vm.expectRevert(ILendingPool.NoChange.selector);
+        pool.setReserveFactor(0.1e18);
+        vm.expectEmit(address(pool));
+        emit ILendingPool.SetReserveFactor(0.2e18);
+        pool.setReserveFactor(0.2e18);
+        vm.stopPrank();
+        assertEq(pool.reserveAssets(), expectedReserves, "interest so far used the old factor");
+        assertEq(pool.reserveFactor(), 0.2e18);
+    }
+
+    function test_setInterestRateModel_accruesFirstAndValidates() public {
+        _lend(1_000_000 * USDC);
+        _openPosition(1_000e18, 500_000 * USDC);
+        skip(30 days);
+        (, uint256 expectedBorrow, ) = pool.expectedBalances();
+        InterestRateModel other = new InterestRateModel(0.5e18, 0, 0, 0.5e18);
+        vm.startPrank(ADMIN);
+        vm.expectRevert(ILendingPool.NoChange.selector);
+        pool.setInterestRateModel(irm);
+        vm.expectRevert(ILendingPool.ZeroAddress.selector);
+        pool.setInterestRateModel(IInterestRateModel(address(0)));
+        pool.setInterestRateModel(other);
+        vm.stopPrank();
+        assertEq(pool.totalBorrowAssets(), expectedBorrow);
+        assertEq(address(pool.interestRateModel()), address(other));
+    }
+
+    function test_setInsuranceFund_validates() public {
+        vm.startPrank(ADMIN);
+        vm.expectRevert(ILendingPool.NoChange.selector);
+        pool.setInsuranceFund(INSURANCE);
+        vm.expectRevert(ILendingPool.ZeroAddress.selector);
+        pool.setInsuranceFund(address(0));
+        pool.setInsuranceFund(OTHER);
+        vm.stopPrank();
+        assertEq(pool.insuranceFund(), OTHER);
+    }
+
+    // ------------------------------------------------------------------ ERC-4626
+
+    function test_deposit_mintsSharesAndTracksCash() public {
+        quote.mint(LENDER, 1_000 * USDC);
+        vm.prank(LENDER);
+        uint256 shares = pool.deposit(1_000 * USDC, LENDER);
+        assertEq(shares, 1_000 * USDC * 1e6);
+        assertEq(pool.cashAssets(), 1_000 * USDC);
+        assertEq(pool.totalAssets(), 1_000 * USDC);
+    }
+
+    function test_zeroAmounts_revert() public {
+        vm.startPrank(LENDER);
+        vm.expectRevert(ILendingPool.ZeroAmount.selector);
+        pool.deposit(0, LENDER);
+        vm.expectRevert(ILendingPool.ZeroAmount.selector);
+        pool.mint(0, LENDER);
+        vm.expectRevert(ILendingPool.ZeroAmount.selector);
+        pool.withdraw(0, LENDER, LENDER);
+        vm.expectRevert(ILendingPool.ZeroAmount.selector);
+        pool.redeem(0, LENDER, LENDER);
+        vm.stopPrank();
+    }
+
+    function test_mintAndRedeem_roundTrip() public {
+        quote.mint(LENDER, 10 * USDC);
+        vm.startPrank(LENDER);
+        uint256 assets = pool.mint(5e12, LENDER);
+        assertEq(assets, 5 * USDC);
+        uint256 back = pool.redeem(5e12, LENDER, LENDER);
+        vm.stopPrank();
+        assertEq(back, 5 * USDC);
+        assertEq(pool.cashAssets(), 0);
+    }
+
+    function test_maxWithdraw_limitedByCash() public {
+        _lend(100_000 * USDC);
+        _openPosition(100e18, 60_000 * USDC);
+        assertEq(pool.maxWithdraw(LENDER), 40_000 * USDC);
+        assertEq(pool.maxRedeem(LENDER), pool.convertToShares(40_000 * USDC));
+        vm.prank(LENDER);
+        vm.expectRevert(
+            abi.encodeWithSelector(ERC4626.ERC4626ExceededMaxWithdraw.selector, LENDER, 40_001 * USDC, 40_000 * USDC)
+        );
+        pool.withdraw(40_001 * USDC, LENDER, LENDER);
+        vm.prank(LENDER);
+        pool.withdraw(40_000 * USDC, LENDER, LENDER);
+        assertEq(pool.cashAssets(), 0);
+    }
+
+    function test_deposit_rejectsFeeOnTransferAsset() public {
+        MockFeeOnTransferToken fee = new MockFeeOnTransferToken();
+        LendingPool feePool = new LendingPool(IERC20(address(fee)), "x", "x", ADMIN, irm, 0, INSURANCE);
+        fee.mint(LENDER, 100e18);
+        vm.startPrank(LENDER);
+        fee.approve(address(feePool), type(uint256).max);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILendingPool.TransferAmountMismatch.selector, address(fee), 100e18, 99e18)
+        );
+        feePool.deposit(100e18, LENDER);
+        vm.stopPrank();
+    }
+
+    function test_previews_roundInPoolsFavour() public {
+        _lend(1_000_000 * USDC);
+        _openPosition(1_000e18, 700_000 * USDC);
+        skip(17 days + 3 hours); // an awkward share price
+        uint256 assets = 123_456_789;
+        uint256 shares = pool.previewDeposit(assets);
+        assertLe(pool.previewMint(shares), assets + 1);
+        assertGe(
+            pool.previewMint(shares),
+            assets,
+            "mint costs at least as much as the deposit that gives those shares"
+        );
+        assertGe(pool.previewWithdraw(assets), pool.convertToShares(assets), "withdraw burns at least the fair shares");
+        assertLe(pool.previewRedeem(shares), pool.convertToAssets(shares) + 0, "redeem pays at most the fair assets");
+        assertLe(pool.convertToAssets(pool.convertToShares(assets)), assets);
+    }
+
+    /// @notice The first depositor cannot profit from inflating the share price with a donation: tokens sent to the
+    /// pool are not counted (internal cash), and the decimals offset makes a victim's rounding loss tiny.
+    function test_inflationAttack_doesNotProfit() public {
+        quote.mint(ATTACKER, 1_000_001 * USDC);
+        vm.startPrank(ATTACKER);
+        quote.approve(address(pool), type(uint256).max);
+        pool.deposit(1, ATTACKER);
+        quote.transfer(address(pool), 1_000_000 * USDC); // donation
+        vm.stopPrank();
+        assertEq(pool.totalAssets(), 1, "donation ignored");
+
+        quote.mint(LENDER, 10_000 * USDC);
+        vm.prank(LENDER);
+        pool.deposit(10_000 * USDC, LENDER);
+        assertEq(pool.previewRedeem(pool.balanceOf(LENDER)), 10_000 * USDC, "victim keeps everything");
+
+        uint256 attackerShares = pool.balanceOf(ATTACKER);
+        vm.prank(ATTACKER);
+        uint256 attackerOut = pool.redeem(attackerShares, ATTACKER, ATTACKER);
+        assertLe(attackerOut, 1, "attacker gets back at most its 1 unit; the donation is lost to it");
+    }
+
+    // ------------------------------------------------------------------ interest
+
+    function test_accrueInterest_addsInterestAndReserves() public {
+        _lend(1_000_000 * USDC);
+        _openPosition(1_000e18, 800_000 * USDC); // at the kink: 4 % a year
+        skip(365 days);
+        uint256 rate = uint256(0.04e18) / 365 days;
+        uint256 expectedInterest = Math.mulDiv(800_000 * USDC, InterestMath.compoundedGrowthDown(rate, 365 days), 1e18);
+        vm.expectEmit(address(pool));
+        emit ILendingPool.AccrueInterest(expectedInterest, expectedInterest / 10, rate);
+        pool.accrueInterest();
+        assertEq(pool.totalBorrowAssets(), 800_000 * USDC + expectedInterest);
+        assertEq(pool.reserveAssets(), expectedInterest / 10);
+        assertEq(pool.totalAssets(), 1_000_000 * USDC + expectedInterest - expectedInterest / 10);
+        assertApproxEqRel(expectedInterest, 32_652 * USDC, 0.001e18, "e^0.04 - 1 = 4.08 %");
+    }
+
+    function test_accrueInterest_twiceInABlockAddsNothing() public {
+        _lend(1_000_000 * USDC);
+        _openPosition(1_000e18, 800_000 * USDC);
+        skip(1 days);
+        pool.accrueInterest();
+        uint256 borrowed = pool.totalBorrowAssets();
+        pool.accrueInterest();
+        assertEq(pool.totalBorrowAssets(), borrowed);
+    }
+
+    /// @notice Fuzz: accrual matches the model and only ever raises the debt and the lenders' assets.
+    function testFuzz_accrueInterest_monotoneAndMatchesModel(uint256 borrowed, uint256 elapsed) public {
+        _lend(1_000_000 * USDC);
+        borrowed = bound(borrowed, 100 * USDC, 700_000 * USDC);
+        elapsed = bound(elapsed, 1, 5 * 365 days);
+        _openPosition(1_000e18, borrowed);
+        uint256 totalAssetsBefore = pool.totalAssets();
+        uint256 rate = irm.borrowRatePerSecond(pool.cashAssets(), borrowed);
+        skip(elapsed);
+        pool.accrueInterest();
+        uint256 interest = Math.mulDiv(borrowed, InterestMath.compoundedGrowthDown(rate, elapsed), 1e18);
+        assertEq(pool.totalBorrowAssets(), borrowed + interest, "matches the model");
+        assertGe(pool.totalAssets(), totalAssetsBefore, "lenders never lose to accrual");
+        assertEq(pool.totalAssets() + pool.reserveAssets(), pool.cashAssets() + pool.totalBorrowAssets());
+    }
+
+    // ------------------------------------------------------------------ borrower side
+
+    function test_borrowerFunctions_onlyVault() public {
+        vm.startPrank(OTHER);
+        vm.expectRevert(abi.encodeWithSelector(ILendingPool.OnlyVault.selector, OTHER));
+        pool.borrow(1, OTHER);
+        vm.expectRevert(abi.encodeWithSelector(ILendingPool.OnlyVault.selector, OTHER));
+        pool.repay(1, 1);
+        vm.stopPrank();
+    }
+
+    function test_borrowerFunctions_rejectBadInput() public {
+        vm.startPrank(address(vault));
+        vm.expectRevert(ILendingPool.ZeroAmount.selector);
+        pool.borrow(0, OTHER);
+        vm.expectRevert(ILendingPool.ZeroAddress.selector);
+        pool.borrow(1, address(0));
+        vm.expectRevert(ILendingPool.ZeroAmount.selector);
+        pool.repay(0, 1);
+        vm.expectRevert(abi.encodeWithSelector(ILendingPool.SharesExceedBorrowed.selector, 1, 0));
+        pool.repay(1, 1);
+        vm.expectRevert(ILendingPool.ZeroAmount.selector);
+        pool.writeOff(0);
+        vm.expectRevert(abi.encodeWithSelector(ILendingPool.SharesExceedBorrowed.selector, 1, 0));
+        pool.writeOff(1);
+        vm.stopPrank();
+    }
+
+    function test_sweepReserves_paysInsuranceFundUpToCash() public {
+        vm.expectRevert(ILendingPool.NothingToSweep.selector);
+        pool.sweepReserves();
+        _lend(1_000_000 * USDC);
+        _openPosition(1_000e18, 800_000 * USDC);
+        skip(365 days);
+        pool.accrueInterest();
+        uint256 reserves = pool.reserveAssets();
+        uint256 lenderAssets = pool.totalAssets();
+        vm.expectEmit(address(pool));
+        emit ILendingPool.SweepReserves(INSURANCE, reserves);
+        uint256 swept = pool.sweepReserves();
+        assertEq(swept, reserves);
+        assertEq(quote.balanceOf(INSURANCE), reserves);
+        assertEq(pool.reserveAssets(), 0);
+        assertEq(pool.totalAssets(), lenderAssets, "lenders unaffected");
+    }
+
+    function test_utilizationAndRate_views() public {
+        _lend(1_000_000 * USDC);
+        _openPosition(1_000e18, 400_000 * USDC);
+        assertEq(pool.utilization(), 0.4e18);
+        assertEq(pool.borrowRatePerSecond(), uint256(0.02e18) / 365 days);
+        assertEq(pool.borrowAssetsToSharesUp(1), 1e6);
+        assertEq(IERC4626(address(pool)).totalAssets(), 1_000_000 * USDC);
+    }
+}
