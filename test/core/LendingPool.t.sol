@@ -29,6 +29,11 @@ contract LendingPoolTest is BaseTest {
         new LendingPool(IERC20(address(quote)), "x", "x", ADMIN, irm, 0.5e18 + 1, INSURANCE);
     }
 
+    function test_supportsInterface_accessControl() public view {
+        assertTrue(pool.supportsInterface(type(IAccessControl).interfaceId));
+        assertFalse(pool.supportsInterface(0xdeadbeef));
+    }
+
     function test_decimals_addSixToTheAsset() public view {
         assertEq(pool.decimals(), 12);
         assertEq(pool.asset(), address(quote));

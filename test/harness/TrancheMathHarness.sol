@@ -17,36 +17,6 @@ contract TrancheMathHarness {
         TrancheMath.validateParams(params);
     }
 
-    function ratioDown(uint256 collateralAssets, uint256 price, uint256 debtAssets) external pure returns (uint256) {
-        return TrancheMath.ratioDown(collateralAssets, price, debtAssets);
-    }
-
-    function bonusDown(uint256 ratio, TrancheMath.Params memory params) external pure returns (uint256) {
-        return TrancheMath.bonusDown(ratio, params);
-    }
-
-    function repayToTargetUp(
-        uint256 collateralAssets,
-        uint256 price,
-        uint256 debtAssets,
-        uint256 targetRatio,
-        uint256 bonus
-    ) external pure returns (uint256) {
-        return TrancheMath.repayToTargetUp(collateralAssets, price, debtAssets, targetRatio, bonus);
-    }
-
-    function seizedAssetsDown(uint256 repaidAssets, uint256 bonus, uint256 price) external pure returns (uint256) {
-        return TrancheMath.seizedAssetsDown(repaidAssets, bonus, price);
-    }
-
-    function repayForCollateralUp(
-        uint256 collateralAssets,
-        uint256 price,
-        uint256 bonus
-    ) external pure returns (uint256) {
-        return TrancheMath.repayForCollateralUp(collateralAssets, price, bonus);
-    }
-
     function computeTranche(
         TrancheMath.PositionState memory position,
         TrancheMath.Params memory params,
