@@ -180,6 +180,42 @@ contract LendingPoolTest is BaseTest {
         assertLe(pool.convertToAssets(pool.convertToShares(assets)), assets);
     }
 
+    /// @notice Fuzz: every ERC-4626 preview equals what the action does, and each rounds in the pool's favour
+    /// (deposit/redeem down, mint/withdraw up) relative to the plain conversions.
+    function testFuzz_previewsMatchActionsAndRoundForPool(uint256 borrowed, uint256 elapsed, uint256 amount) public {
+        _lend(1_000_000 * USDC);
+        borrowed = bound(borrowed, 100 * USDC, 900_000 * USDC);
+        _openPosition(1_000e18, borrowed);
+        skip(bound(elapsed, 0, 3 * 365 days));
+        amount = bound(amount, 1, 50_000 * USDC);
+        quote.mint(LENDER, 10 * amount + 10_000_000 * USDC);
+
+        uint256 shares = pool.previewDeposit(amount);
+        assertLe(shares, pool.convertToShares(amount) + 0);
+        vm.prank(LENDER);
+        assertEq(pool.deposit(amount, LENDER), shares, "deposit = previewDeposit");
+
+        uint256 assetsForMint = pool.previewMint(shares);
+        assertGe(assetsForMint, pool.convertToAssets(shares), "mint rounds up");
+        vm.prank(LENDER);
+        assertEq(pool.mint(shares, LENDER), assetsForMint, "mint = previewMint");
+
+        uint256 withdrawAssets = Math.min(amount, pool.maxWithdraw(LENDER));
+        if (withdrawAssets > 0) {
+            uint256 burn = pool.previewWithdraw(withdrawAssets);
+            assertGe(burn, pool.convertToShares(withdrawAssets), "withdraw rounds up");
+            vm.prank(LENDER);
+            assertEq(pool.withdraw(withdrawAssets, LENDER, LENDER), burn, "withdraw = previewWithdraw");
+        }
+        uint256 redeemShares = Math.min(shares / 2, pool.maxRedeem(LENDER));
+        if (redeemShares > 0) {
+            uint256 out = pool.previewRedeem(redeemShares);
+            assertLe(out, pool.convertToAssets(redeemShares), "redeem rounds down");
+            vm.prank(LENDER);
+            assertEq(pool.redeem(redeemShares, LENDER, LENDER), out, "redeem = previewRedeem");
+        }
+    }
+
     /// @notice The first depositor cannot profit from inflating the share price with a donation: tokens sent to the
     /// pool are not counted (internal cash), and the decimals offset makes a victim's rounding loss tiny.
     function test_inflationAttack_doesNotProfit() public {
