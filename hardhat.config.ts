@@ -14,9 +14,11 @@ export default defineConfig({
   paths: {
     ignition: "deploy",
     // Test doubles and harnesses are compiled as sources (so TypeChain binds them) but live under test/.
-    sources: { solidity: ["contracts", "test/harness"] },
+    sources: { solidity: ["contracts", "test/harness", "test/mocks"] },
   },
   solidity: {
+    // Contracts that live only in a package but are deployed by tests (TypeChain binds them too).
+    npmFilesToBuild: ["@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol"],
     profiles: {
       // Fast feedback for tests: no optimizer, no IR pipeline.
       default: {
