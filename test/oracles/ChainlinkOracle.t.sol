@@ -225,6 +225,15 @@ contract ChainlinkOracleTest is Test {
         ChainlinkOracle o = _deploy(huge, tiny, 0, 18);
         assertEq(o.SCALE_FACTOR(), 1e64);
         _assertInvalid(o);
+        // The boundary: the high half of 1e84 (over 2^256) is 8,636,168. Divided by exactly that, the quotient is
+        // 2^256 or more: invalid. Divided by one more, it fits: 1e84 / 8,636,169, floored, just below 2^256.
+        tiny.updateAnswer(8_636_168);
+        _assertInvalid(o);
+        tiny.updateAnswer(8_636_169);
+        _assertPrimary(
+            o,
+            115_792_083_272_108_269_303_206_085_939_263_115_392_947_961_069_312_098_917_934_561_030_475_434_188_469
+        );
         // The same product over a larger divisor fits: 1e84 / 1e10 = 1e74 (computed in 512 bits).
         tiny.updateAnswer(1e10);
         _assertPrimary(o, 1e74);
