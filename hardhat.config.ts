@@ -17,6 +17,8 @@ export default defineConfig({
     sources: { solidity: ["contracts", "test/harness", "test/mocks"] },
   },
   solidity: {
+    // Contracts that live only in a package but are deployed by tests (TypeChain binds them too).
+    npmFilesToBuild: ["@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol"],
     profiles: {
       // Fast feedback for tests: no optimizer, no IR pipeline.
       default: {

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {IChainlinkOracle} from "../interfaces/IChainlinkOracle.sol";
+import {IOracle} from "../interfaces/IOracle.sol";
+
+/// @title ChainlinkOracle
+/// @notice Primary price of one market from Chainlink feeds, with per-feed staleness checks and an optional L2
+/// sequencer-uptime check. See `IChainlinkOracle` for the formula, its derivation and every validity rule.
+/// @dev Never reverts after deployment when feeds revert or misbehave: it reports `Invalid` instead.
+contract ChainlinkOracle is IChainlinkOracle {
+    /// @dev Decimals of the oracle price scale (1e36).
+    uint256 internal constant PRICE_SCALE_DECIMALS = 36;
+
+    /// @inheritdoc IChainlinkOracle
+    uint8 public constant MAX_DECIMALS = 18;
+
+    /// @inheritdoc IChainlinkOracle
+    AggregatorV3Interface public immutable BASE_FEED;
+    /// @inheritdoc IChainlinkOracle
+    uint256 public immutable BASE_FEED_HEARTBEAT;
+    /// @inheritdoc IChainlinkOracle
+    AggregatorV3Interface public immutable QUOTE_FEED;
+    /// @inheritdoc IChainlinkOracle
+    uint256 public immutable QUOTE_FEED_HEARTBEAT;
+    /// @inheritdoc IChainlinkOracle
+    uint8 public immutable COLLATERAL_DECIMALS;
+    /// @inheritdoc IChainlinkOracle
+    uint8 public immutable QUOTE_DECIMALS;
+    /// @inheritdoc IChainlinkOracle
+    AggregatorV3Interface public immutable SEQUENCER_UPTIME_FEED;
+    /// @inheritdoc IChainlinkOracle
+    uint256 public immutable SEQUENCER_GRACE_PERIOD;
+    /// @inheritdoc IChainlinkOracle
+    uint256 public immutable SCALE_FACTOR;
+
+    /// @param baseFeed Collateral/USD feed, or the direct collateral/quote feed when `quoteFeed` is the zero address.
+    /// @param baseFeedHeartbeat Largest valid age of a `baseFeed` answer, in seconds (> 0).
+    /// @param quoteFeed Quote/USD feed, or the zero address for a direct feed.
+    /// @param quoteFeedHeartbeat Largest valid age of a `quoteFeed` answer, in seconds (> 0 with a quote feed, else 0).
+    /// @param collateralDecimals Decimals of the collateral token (<= 18).
+    /// @param quoteDecimals Decimals of the quote token (<= 18).
+    /// @param sequencerUptimeFeed L2 sequencer-uptime feed, or the zero address when there is none.
+    /// @param sequencerGracePeriod Seconds after a sequencer restart during which prices stay invalid (> 0 with a
+    /// sequencer feed, else 0).
+    constructor(
+        AggregatorV3Interface baseFeed,
+        uint256 baseFeedHeartbeat,
+        AggregatorV3Interface quoteFeed,
+        uint256 quoteFeedHeartbeat,
+        uint8 collateralDecimals,
+        uint8 quoteDecimals,
+        AggregatorV3Interface sequencerUptimeFeed,
+        uint256 sequencerGracePeriod
+    ) {
+        if (address(baseFeed) == address(0)) revert ZeroBaseFeed();
+        if (baseFeedHeartbeat == 0) revert ZeroHeartbeat(address(baseFeed));
+        if (address(quoteFeed) == address(0)) {
+            if (quoteFeedHeartbeat != 0) revert HeartbeatWithoutFeed(quoteFeedHeartbeat);
+        } else {
+            if (quoteFeed == baseFeed) revert SameBaseAndQuoteFeed(address(quoteFeed));
+            if (quoteFeedHeartbeat == 0) revert ZeroHeartbeat(address(quoteFeed));
+        }
+        if (collateralDecimals > MAX_DECIMALS) revert TokenDecimalsTooHigh(collateralDecimals, MAX_DECIMALS);
+        if (quoteDecimals > MAX_DECIMALS) revert TokenDecimalsTooHigh(quoteDecimals, MAX_DECIMALS);
+        if (address(sequencerUptimeFeed) == address(0)) {
+            if (sequencerGracePeriod != 0) revert GracePeriodWithoutSequencer(sequencerGracePeriod);
+        } else if (sequencerGracePeriod == 0) {
+            revert ZeroGracePeriod(address(sequencerUptimeFeed));
+        }
+
+        uint256 baseFeedDecimals = _feedDecimals(baseFeed);
+        uint256 quoteFeedDecimals = address(quoteFeed) == address(0) ? 0 : _feedDecimals(quoteFeed);
+
+        BASE_FEED = baseFeed;
+        BASE_FEED_HEARTBEAT = baseFeedHeartbeat;
+        QUOTE_FEED = quoteFeed;
+        QUOTE_FEED_HEARTBEAT = quoteFeedHeartbeat;
+        COLLATERAL_DECIMALS = collateralDecimals;
+        QUOTE_DECIMALS = quoteDecimals;
+        SEQUENCER_UPTIME_FEED = sequencerUptimeFeed;
+        SEQUENCER_GRACE_PERIOD = sequencerGracePeriod;
+        // Every decimals value is <= 18, so the exponent is in [36 - 36, 36 + 36] = [0, 72]: never negative, and
+        // 10^72 < 2^240 fits in 256 bits. The additions come first so the subtraction cannot underflow.
+        SCALE_FACTOR =
+            10 ** (PRICE_SCALE_DECIMALS + quoteDecimals + quoteFeedDecimals - collateralDecimals - baseFeedDecimals);
+    }
+
+    /// @inheritdoc IOracle
+    function price() external view returns (uint256, PriceStatus) {
+        return _price();
+    }
+
+    /// @inheritdoc IOracle
+    /// @dev Chainlink prices need no recorded state: this is `price()`.
+    function updatePrice() external view returns (uint256, PriceStatus) {
+        return _price();
+    }
+
+    /// @dev The price and its status; (0, Invalid) as soon as one check fails.
+    function _price() internal view returns (uint256, PriceStatus) {
+        if (!_sequencerUp()) return (0, PriceStatus.Invalid);
+
+        (bool baseValid, uint256 baseAnswer) = _answer(BASE_FEED, BASE_FEED_HEARTBEAT);
+        if (!baseValid) return (0, PriceStatus.Invalid);
+
+        uint256 quoteAnswer = 1;
+        if (address(QUOTE_FEED) != address(0)) {
+            bool quoteValid;
+            (quoteValid, quoteAnswer) = _answer(QUOTE_FEED, QUOTE_FEED_HEARTBEAT);
+            if (!quoteValid) return (0, PriceStatus.Invalid);
+        }
+
+        // price = baseAnswer * SCALE_FACTOR / quoteAnswer, rounded down, in 512-bit precision. The quotient fits in
+        // 256 bits exactly when the high half of the product is below the divisor; otherwise the price is unusable.
+        (uint256 high, ) = Math.mul512(baseAnswer, SCALE_FACTOR);
+        if (high >= quoteAnswer) return (0, PriceStatus.Invalid);
+        return (Math.mulDiv(baseAnswer, SCALE_FACTOR, quoteAnswer), PriceStatus.Primary);
+    }
+
+    /// @dev A feed's latest answer if it is positive, not from the future, at most `heartbeat` seconds old and from
+    /// a complete round; `(false, 0)` otherwise, including when the feed reverts.
+    function _answer(AggregatorV3Interface feed, uint256 heartbeat) internal view returns (bool, uint256) {
+        try feed.latestRoundData() returns (
+            uint80 roundId,
+            int256 answer,
+            uint256,
+            uint256 updatedAt,
+            uint80 answeredInRound
+        ) {
+            if (answer <= 0) return (false, 0);
+            if (updatedAt == 0 || updatedAt > block.timestamp) return (false, 0);
+            if (block.timestamp - updatedAt > heartbeat) return (false, 0);
+            if (answeredInRound < roundId) return (false, 0);
+            return (true, uint256(answer));
+        } catch {
+            return (false, 0);
+        }
+    }
+
+    /// @dev True without a sequencer feed; otherwise true only when the sequencer is up (answer 0) and has been up
+    /// for at least `SEQUENCER_GRACE_PERIOD` seconds (`startedAt` is when its status last changed).
+    function _sequencerUp() internal view returns (bool) {
+        if (address(SEQUENCER_UPTIME_FEED) == address(0)) return true;
+        try SEQUENCER_UPTIME_FEED.latestRoundData() returns (
+            uint80,
+            int256 answer,
+            uint256 startedAt,
+            uint256,
+            uint80
+        ) {
+            if (answer != 0) return false;
+            if (startedAt == 0 || startedAt > block.timestamp) return false;
+            return block.timestamp - startedAt >= SEQUENCER_GRACE_PERIOD;
+        } catch {
+            return false;
+        }
+    }
+
+    /// @dev A feed's decimals, checked against `MAX_DECIMALS`.
+    function _feedDecimals(AggregatorV3Interface feed) internal view returns (uint256) {
+        uint8 decimals = feed.decimals();
+        if (decimals > MAX_DECIMALS) revert FeedDecimalsTooHigh(address(feed), decimals, MAX_DECIMALS);
+        return decimals;
+    }
+}
