@@ -260,16 +260,29 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
         return super.redeem(shares, receiver, owner);
     }
 
+    /// @inheritdoc ILendingPool
+    function donate(uint256 assets) external nonReentrant {
+        if (assets == 0) revert ZeroAmount();
+        _accrueInterest();
+        _pullExact(msg.sender, assets);
+        cashAssets += assets;
+        emit Donate(msg.sender, assets);
+    }
+
     /// @dev Pulls the assets, rejecting tokens whose received amount differs (fee-on-transfer), then mints.
     function _deposit(address caller, address receiver, uint256 assets, uint256 shares) internal override {
-        IERC20 token = IERC20(asset());
-        uint256 balanceBefore = token.balanceOf(address(this));
-        token.safeTransferFrom(caller, address(this), assets);
-        uint256 received = token.balanceOf(address(this)) - balanceBefore;
-        if (received != assets) revert TransferAmountMismatch(address(token), assets, received);
+        _pullExact(caller, assets);
         cashAssets += assets;
         _mint(receiver, shares);
         emit Deposit(caller, receiver, assets, shares);
+    }
+
+    function _pullExact(address from, uint256 assets) internal {
+        IERC20 token = IERC20(asset());
+        uint256 balanceBefore = token.balanceOf(address(this));
+        token.safeTransferFrom(from, address(this), assets);
+        uint256 received = token.balanceOf(address(this)) - balanceBefore;
+        if (received != assets) revert TransferAmountMismatch(address(token), assets, received);
     }
 
     /// @dev Takes the assets out of the cash, then burns and transfers.

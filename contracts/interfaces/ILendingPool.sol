@@ -27,6 +27,8 @@ interface ILendingPool is IERC4626 {
     event WriteOff(uint256 shares, uint256 assets, uint256 coveredByReserves, uint256 lenderLoss);
     /// @notice Emitted when reserves are sent to the insurance fund.
     event SweepReserves(address indexed insuranceFund, uint256 assets);
+    /// @notice Emitted when assets are donated to lenders (e.g. liquidation fees routed to the pool).
+    event Donate(address indexed donor, uint256 assets);
     /// @notice Emitted when governance sets the interest-rate model.
     event SetInterestRateModel(address indexed interestRateModel);
     /// @notice Emitted when governance sets the reserve factor.
@@ -104,6 +106,9 @@ interface ILendingPool is IERC4626 {
     /// MarginVault, which allows it only to the liquidation engine.
     /// @return assets Debt written off (shares converted rounded up).
     function writeOff(uint256 shares) external returns (uint256 assets);
+
+    /// @notice Adds `assets`, pulled from the caller, to the lenders' cash: the share price rises. Anyone may donate.
+    function donate(uint256 assets) external;
 
     /// @notice Sends reserves (up to the cash available) to the insurance fund. Anyone may call.
     /// @return assets Reserves sent.

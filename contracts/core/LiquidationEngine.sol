@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {IInsuranceFund} from "../interfaces/IInsuranceFund.sol";
+import {ILendingPool} from "../interfaces/ILendingPool.sol";
+import {ILiquidationEngine} from "../interfaces/ILiquidationEngine.sol";
+import {IMarginVault} from "../interfaces/IMarginVault.sol";
+import {IOracle} from "../interfaces/IOracle.sol";
+import {ITrancheLiquidationCallback} from "../interfaces/ITrancheLiquidationCallback.sol";
+import {TrancheMath} from "../libraries/TrancheMath.sol";
+
+/// @title LiquidationEngine
+/// @notice Sizes and executes liquidation tranches over the MarginVault's positions.
+/// @dev Order in `liquidate`: checks -> accrue -> price -> compute -> write tranche state -> send collateral ->
+/// callback -> pull payment -> repay -> route fee -> realize bad debt -> emit.
+contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /// @notice May set a market's fee routing.
+    bytes32 public constant RISK_MANAGER_ROLE = keccak256("RISK_MANAGER_ROLE");
+    uint256 internal constant WAD = 1e18;
+    uint256 internal constant MAX_SCHEDULE_TRANCHES = 64;
+
+    /// @notice The vault whose positions this engine liquidates.
+    IMarginVault public immutable vault;
+    /// @notice Receives its share of protocol fees and covers bad debt first.
+    IInsuranceFund public immutable insuranceFund;
+
+    mapping(uint256 positionId => TrancheState) internal _trancheState;
+    mapping(uint256 marketId => FeeConfig) internal _feeConfig;
+    mapping(uint256 marketId => uint256) public windowStart;
+    mapping(uint256 marketId => uint256) public windowLiquidatedAssets;
+
+    /// @dev Everything `liquidate` works out before it moves anything.
+    struct Plan {
+        uint256 marketId;
+        IMarginVault.Market market;
+        IMarginVault.RiskParams params;
+        TrancheMath.Tranche tranche;
+        uint256 price;
+        uint256 debtAssets;
+        uint256 protocolFee;
+    }
+
+    /// @param vault_ The MarginVault.
+    /// @param insuranceFund_ The insurance fund.
+    /// @param admin Holder of the admin role (meant to be a TimelockController).
+    /// @param riskManager Holder of the risk-manager role.
+    constructor(IMarginVault vault_, IInsuranceFund insuranceFund_, address admin, address riskManager) {
+        if (
+            address(vault_) == address(0) ||
+            address(insuranceFund_) == address(0) ||
+            admin == address(0) ||
+            riskManager == address(0)
+        ) revert ZeroAddress();
+        vault = vault_;
+        insuranceFund = insuranceFund_;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(RISK_MANAGER_ROLE, riskManager);
+    }
+
+    /// @notice Sets where a market's protocol fee goes. Risk manager only.
+    function setFeeConfig(uint256 marketId, FeeConfig calldata config) external onlyRole(RISK_MANAGER_ROLE) {
+        if (address(vault.market(marketId).pool) == address(0)) revert IMarginVault.UnknownMarket(marketId);
+        if (config.insuranceShare > WAD) revert InsuranceShareTooHigh(config.insuranceShare);
+        _feeConfig[marketId] = config;
+        emit SetFeeConfig(marketId, config.feeSink, config.insuranceShare);
+    }
+
+    // ------------------------------------------------------------------ liquidation
+
+    /// @inheritdoc ILiquidationEngine
+    function liquidate(
+        uint256 positionId,
+        uint256 maxRepayAssets,
+        address receiver,
+        bytes calldata data
+    ) external nonReentrant returns (uint256 repaidAssets, uint256 seizedAssets) {
+        return _liquidateFor(positionId, maxRepayAssets, receiver, msg.sender, data);
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function liquidateMany(
+        uint256[] calldata positionIds,
+        uint256[] calldata maxRepayAssets,
+        address receiver,
+        bytes calldata data
+    ) external nonReentrant returns (uint256 liquidated) {
+        if (positionIds.length != maxRepayAssets.length) {
+            revert LengthMismatch(positionIds.length, maxRepayAssets.length);
+        }
+        for (uint256 i = 0; i < positionIds.length; ++i) {
+            try this.liquidateFromBatch(positionIds[i], maxRepayAssets[i], receiver, msg.sender, data) {
+                ++liquidated;
+            } catch (bytes memory reason) {
+                emit LiquidationSkipped(positionIds[i], reason);
+            }
+        }
+    }
+
+    /// @notice Used by `liquidateMany` so one position's revert does not undo the others. Only this contract.
+    /// @dev Runs inside the batch's reentrancy lock; `keeper` is the batch's caller, who pays.
+    function liquidateFromBatch(
+        uint256 positionId,
+        uint256 maxRepayAssets,
+        address receiver,
+        address keeper,
+        bytes calldata data
+    ) external returns (uint256 repaidAssets, uint256 seizedAssets) {
+        if (msg.sender != address(this)) revert OnlyBatch(msg.sender);
+        return _liquidateFor(positionId, maxRepayAssets, receiver, keeper, data);
+    }
+
+    function _liquidateFor(
+        uint256 positionId,
+        uint256 maxRepayAssets,
+        address receiver,
+        address keeper,
+        bytes calldata data
+    ) internal returns (uint256 repaidAssets, uint256 seizedAssets) {
+        if (maxRepayAssets == 0) revert ZeroAmount();
+        if (receiver == address(0)) revert ZeroAddress();
+        IMarginVault.Position memory p = vault.position(positionId);
+        if (p.owner == address(0)) revert UnknownPosition(positionId);
+        if (keeper == p.owner || vault.isOperator(p.owner, keeper)) revert SelfLiquidation(positionId, keeper);
+
+        Plan memory plan = _plan(positionId, p, true);
+        _boundByMaxRepay(positionId, plan, maxRepayAssets);
+        repaidAssets = plan.tranche.repaidAssets;
+        seizedAssets = plan.tranche.seizedAssets;
+
+        _recordTranche(positionId, plan);
+        if (seizedAssets > 0) vault.seize(positionId, seizedAssets, receiver);
+        if (data.length > 0) {
+            ITrancheLiquidationCallback(keeper).onTrancheLiquidation(
+                positionId,
+                repaidAssets,
+                seizedAssets,
+                plan.protocolFee,
+                data
+            );
+        }
+        _collectAndRepay(positionId, plan, keeper);
+        if (plan.tranche.badDebtAssets > 0) _realizeBadDebt(positionId, plan);
+
+        _emitTranche(positionId, keeper, plan);
+    }
+
+    function _emitTranche(uint256 positionId, address keeper, Plan memory plan) internal {
+        TrancheMath.TrancheKind kind = plan.tranche.kind;
+        emit TrancheLiquidated(
+            positionId,
+            keeper,
+            plan.tranche.repaidAssets,
+            plan.tranche.seizedAssets,
+            plan.tranche.bonus,
+            plan.protocolFee,
+            plan.tranche.ratioBefore,
+            _ratioOf(positionId, plan.price),
+            kind == TrancheMath.TrancheKind.FullClose || kind == TrancheMath.TrancheKind.DustClose
+        );
+    }
+
+    /// @dev Accrues, prices and sizes the tranche; with `enforce`, reverts with the reason it cannot happen.
+    function _plan(
+        uint256 positionId,
+        IMarginVault.Position memory p,
+        bool enforce
+    ) internal returns (Plan memory plan) {
+        plan.marketId = p.marketId;
+        plan.market = vault.market(p.marketId);
+        plan.params = vault.riskParams(p.marketId);
+        plan.market.pool.accrueInterest();
+        IOracle.PriceStatus status;
+        (plan.price, status) = plan.market.oracle.updatePrice();
+        if (status == IOracle.PriceStatus.Invalid) revert InvalidPrice(plan.marketId);
+        Reason reason = _size(positionId, p, plan);
+        if (enforce) _revertFor(reason, positionId, plan);
+    }
+
+    /// @dev Sizes the tranche in `plan` (price already set) and says whether it may run now.
+    function _size(
+        uint256 positionId,
+        IMarginVault.Position memory p,
+        Plan memory plan
+    ) internal view returns (Reason) {
+        plan.debtAssets = vault.debtAssetsOf(positionId);
+        if (plan.debtAssets == 0) return Reason.NoDebt;
+        plan.tranche = TrancheMath.computeTranche(
+            TrancheMath.PositionState({
+                collateralAssets: p.collateralAssets,
+                debtAssets: plan.debtAssets,
+                price: plan.price
+            }),
+            _trancheParams(plan.params),
+            windowRemaining(plan.marketId)
+        );
+        plan.protocolFee = _protocolFeeUp(plan.tranche.repaidAssets, plan.tranche.bonus, plan.params.keeperShare);
+        if (plan.tranche.kind == TrancheMath.TrancheKind.Healthy) return Reason.Healthy;
+        if (plan.tranche.kind != TrancheMath.TrancheKind.FullClose) {
+            uint256 lastTrancheAt = _trancheState[positionId].lastTrancheAt;
+            if (lastTrancheAt != 0 && block.timestamp < lastTrancheAt + plan.params.trancheCooldown) {
+                return Reason.GracePeriod;
+            }
+        }
+        if (plan.tranche.kind == TrancheMath.TrancheKind.WindowExhausted) return Reason.WindowExhausted;
+        return Reason.None;
+    }
+
+    function _revertFor(Reason reason, uint256 positionId, Plan memory plan) internal view {
+        if (reason == Reason.None) return;
+        if (reason == Reason.NoDebt) revert NoDebt(positionId);
+        if (reason == Reason.Healthy) {
+            revert PositionHealthy(positionId, plan.tranche.ratioBefore, plan.params.maintenanceRatio);
+        }
+        if (reason == Reason.GracePeriod) revert InGracePeriod(positionId, nextEligibleAt(positionId));
+        revert WindowExhausted(plan.marketId);
+    }
+
+    /// @dev A keeper may repay less than the tranche, as long as it leaves no dust; then no bad debt is realized.
+    function _boundByMaxRepay(uint256 positionId, Plan memory plan, uint256 maxRepayAssets) internal pure {
+        if (maxRepayAssets >= plan.tranche.repaidAssets) return;
+        uint256 debtLeft = plan.debtAssets - maxRepayAssets;
+        if (debtLeft < plan.params.minDebt) revert LeavesDust(positionId, debtLeft, plan.params.minDebt);
+        plan.tranche.repaidAssets = maxRepayAssets;
+        plan.tranche.seizedAssets = Math.min(
+            TrancheMath.seizedAssetsDown(maxRepayAssets, plan.tranche.bonus, plan.price),
+            plan.tranche.seizedAssets
+        );
+        plan.tranche.badDebtAssets = 0;
+        if (plan.tranche.kind == TrancheMath.TrancheKind.FullClose) plan.tranche.kind = TrancheMath.TrancheKind.Partial;
+        plan.protocolFee = _protocolFeeUp(maxRepayAssets, plan.tranche.bonus, plan.params.keeperShare);
+    }
+
+    function _recordTranche(uint256 positionId, Plan memory plan) internal {
+        TrancheState storage state = _trancheState[positionId];
+        state.lastTrancheAt = uint64(block.timestamp);
+        state.tranchesExecuted += 1;
+        // Full closes at or below the full-liquidation ratio bypass the window and do not use it up.
+        if (plan.tranche.kind == TrancheMath.TrancheKind.FullClose) return;
+        if (block.timestamp >= windowStart[plan.marketId] + plan.params.window) {
+            windowStart[plan.marketId] = block.timestamp;
+            windowLiquidatedAssets[plan.marketId] = 0;
+        }
+        windowLiquidatedAssets[plan.marketId] += plan.tranche.repaidAssets;
+    }
+
+    /// @dev Pulls repayment and fee from the keeper, repays the position, routes the fee.
+    function _collectAndRepay(uint256 positionId, Plan memory plan, address keeper) internal {
+        IERC20 quote = IERC20(plan.market.pool.asset());
+        uint256 repaidAssets = plan.tranche.repaidAssets;
+        uint256 total = repaidAssets + plan.protocolFee;
+        uint256 balanceBefore = quote.balanceOf(address(this));
+        quote.safeTransferFrom(keeper, address(this), total);
+        uint256 received = quote.balanceOf(address(this)) - balanceBefore;
+        if (received != total) revert TransferAmountMismatch(address(quote), total, received);
+
+        quote.forceApprove(address(vault), repaidAssets);
+        (uint256 actual, ) = vault.repayFor(positionId, repaidAssets, address(this));
+        if (actual != repaidAssets) revert PositionChangedDuringCallback(positionId);
+        _routeFee(plan, quote);
+    }
+
+    function _routeFee(Plan memory plan, IERC20 quote) internal {
+        uint256 fee = plan.protocolFee;
+        if (fee == 0) return;
+        FeeConfig memory config = _feeConfig[plan.marketId];
+        uint256 toInsurance = config.feeSink == address(0) ? fee : Math.mulDiv(fee, config.insuranceShare, WAD);
+        if (toInsurance > 0) quote.safeTransfer(address(insuranceFund), toInsurance);
+        uint256 toSink = fee - toInsurance;
+        if (toSink == 0) return;
+        if (config.feeSink == address(plan.market.pool)) {
+            quote.forceApprove(address(plan.market.pool), toSink);
+            plan.market.pool.donate(toSink);
+        } else {
+            quote.safeTransfer(config.feeSink, toSink);
+        }
+    }
+
+    /// @dev All collateral is gone: the insurance fund covers what it can, the pool writes off the rest.
+    function _realizeBadDebt(uint256 positionId, Plan memory plan) internal {
+        IERC20 quote = IERC20(plan.market.pool.asset());
+        uint256 badDebt = vault.debtAssetsOf(positionId);
+        uint256 covered = insuranceFund.coverBadDebt(quote, badDebt);
+        if (covered > 0) {
+            quote.forceApprove(address(vault), covered);
+            vault.repayFor(positionId, covered, address(this));
+        }
+        uint256 socialized;
+        if (covered < badDebt) (, socialized) = vault.writeOffBadDebt(positionId);
+        emit BadDebtRealized(positionId, covered, socialized);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc ILiquidationEngine
+    function previewLiquidation(uint256 positionId) external view returns (Preview memory preview) {
+        IMarginVault.Position memory p = vault.position(positionId);
+        if (p.owner == address(0)) {
+            preview.reason = Reason.UnknownPosition;
+            return preview;
+        }
+        Plan memory plan;
+        plan.marketId = p.marketId;
+        plan.market = vault.market(p.marketId);
+        plan.params = vault.riskParams(p.marketId);
+        IOracle.PriceStatus status;
+        (plan.price, status) = plan.market.oracle.price();
+        preview.nextEligibleAt = nextEligibleAt(positionId);
+        if (status == IOracle.PriceStatus.Invalid) {
+            preview.reason = Reason.InvalidPrice;
+            return preview;
+        }
+        preview.reason = _size(positionId, p, plan);
+        preview.kind = plan.tranche.kind;
+        preview.ratioBefore = plan.tranche.ratioBefore;
+        preview.bonus = plan.tranche.bonus;
+        preview.repaidAssets = plan.tranche.repaidAssets;
+        preview.seizedAssets = plan.tranche.seizedAssets;
+        preview.protocolFee = plan.protocolFee;
+        preview.badDebtAssets = plan.tranche.badDebtAssets;
+        preview.fullClose =
+            plan.tranche.kind == TrancheMath.TrancheKind.FullClose ||
+            plan.tranche.kind == TrancheMath.TrancheKind.DustClose;
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function liquidationSchedule(
+        uint256 positionId,
+        uint256 price
+    ) external view returns (TrancheMath.Tranche[] memory tranches) {
+        IMarginVault.Position memory p = vault.position(positionId);
+        if (p.owner == address(0)) revert UnknownPosition(positionId);
+        IMarginVault.RiskParams memory params = vault.riskParams(p.marketId);
+        TrancheMath.PositionState memory state = TrancheMath.PositionState({
+            collateralAssets: p.collateralAssets,
+            debtAssets: vault.debtAssetsOf(positionId),
+            price: price
+        });
+        TrancheMath.Tranche[] memory buffer = new TrancheMath.Tranche[](MAX_SCHEDULE_TRANCHES);
+        uint256 count;
+        while (count < MAX_SCHEDULE_TRANCHES && state.debtAssets > 0) {
+            TrancheMath.Tranche memory t = TrancheMath.computeTranche(
+                state,
+                _trancheParams(params),
+                params.windowLimit
+            );
+            if (t.kind == TrancheMath.TrancheKind.Healthy || t.kind == TrancheMath.TrancheKind.WindowExhausted) break;
+            buffer[count++] = t;
+            state.collateralAssets -= t.seizedAssets;
+            state.debtAssets -= t.repaidAssets + t.badDebtAssets;
+        }
+        tranches = new TrancheMath.Tranche[](count);
+        for (uint256 i = 0; i < count; ++i) tranches[i] = buffer[i];
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function trancheState(uint256 positionId) external view returns (TrancheState memory) {
+        return _trancheState[positionId];
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function nextEligibleAt(uint256 positionId) public view returns (uint256) {
+        uint256 lastTrancheAt = _trancheState[positionId].lastTrancheAt;
+        if (lastTrancheAt == 0) return 0;
+        return lastTrancheAt + vault.riskParams(vault.position(positionId).marketId).trancheCooldown;
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function windowRemaining(uint256 marketId) public view returns (uint256) {
+        IMarginVault.RiskParams memory params = vault.riskParams(marketId);
+        if (block.timestamp >= windowStart[marketId] + params.window) return params.windowLimit;
+        uint256 used = windowLiquidatedAssets[marketId];
+        return used >= params.windowLimit ? 0 : params.windowLimit - used;
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function feeConfig(uint256 marketId) external view returns (FeeConfig memory) {
+        return _feeConfig[marketId];
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /// @dev `repaid * bonus * (1 - keeperShare)`, rounded up.
+    function _protocolFeeUp(uint256 repaidAssets, uint256 bonus, uint256 keeperShare) internal pure returns (uint256) {
+        return Math.mulDiv(repaidAssets * bonus, WAD - keeperShare, WAD * WAD, Math.Rounding.Ceil);
+    }
+
+    function _ratioOf(uint256 positionId, uint256 price) internal view returns (uint256) {
+        return
+            TrancheMath.ratioDown(vault.position(positionId).collateralAssets, price, vault.debtAssetsOf(positionId));
+    }
+
+    function _trancheParams(IMarginVault.RiskParams memory params) internal pure returns (TrancheMath.Params memory) {
+        return
+            TrancheMath.Params({
+                initialRatio: params.initialRatio,
+                targetRatio: params.targetRatio,
+                maintenanceRatio: params.maintenanceRatio,
+                fullLiquidationRatio: params.fullLiquidationRatio,
+                minBonus: params.minBonus,
+                maxBonus: params.maxBonus,
+                maxTrancheShare: params.maxTrancheShare,
+                maxTrancheDebt: params.maxTrancheDebt,
+                minDebt: params.minDebt
+            });
+    }
+}

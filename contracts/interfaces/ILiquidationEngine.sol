@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {TrancheMath} from "../libraries/TrancheMath.sol";
+
+/// @title ILiquidationEngine
+/// @notice Incremental liquidation: a position below its maintenance ratio is closed in capped tranches, each sized
+/// to bring its ratio back to the target, with a grace window between two tranches in which the owner can top up.
+/// A whole position closes at once only at or below the full-liquidation ratio, or for dust. Keepers need no capital:
+/// the seized collateral is sent first, an optional callback lets the keeper sell it, and payment is pulled last.
+/// @dev Payment: the keeper pays `repaidAssets + protocolFee` in the quote asset (one approval, to this engine) and
+/// receives collateral worth `repaidAssets * (1 + bonus)`; `protocolFee = repaidAssets * bonus * (1 - keeperShare)`,
+/// rounded up, so the keeper nets `keeperShare` of the bonus.
+interface ILiquidationEngine {
+    /// @notice Why a position cannot be liquidated now (`None`: it can).
+    enum Reason {
+        None,
+        UnknownPosition,
+        NoDebt,
+        InvalidPrice,
+        Healthy,
+        GracePeriod,
+        WindowExhausted
+    }
+
+    /// @notice A position's tranche history.
+    struct TrancheState {
+        uint64 lastTrancheAt;
+        uint32 tranchesExecuted;
+    }
+
+    /// @notice Where a market's protocol fee goes.
+    /// @param feeSink Receives the part not sent to the insurance fund; the market's lending pool itself is allowed
+    /// (the fee is donated to lenders). Zero: everything goes to the insurance fund.
+    /// @param insuranceShare Part of the protocol fee sent to the insurance fund (WAD).
+    struct FeeConfig {
+        address feeSink;
+        uint64 insuranceShare;
+    }
+
+    /// @notice What `liquidate` would do now.
+    struct Preview {
+        Reason reason;
+        TrancheMath.TrancheKind kind;
+        uint256 ratioBefore;
+        uint256 bonus;
+        uint256 repaidAssets;
+        uint256 seizedAssets;
+        uint256 protocolFee;
+        uint256 badDebtAssets;
+        bool fullClose;
+        uint256 nextEligibleAt;
+    }
+
+    /// @notice Emitted for every tranche.
+    event TrancheLiquidated(
+        uint256 indexed positionId,
+        address indexed keeper,
+        uint256 repaidAssets,
+        uint256 seizedAssets,
+        uint256 bonus,
+        uint256 protocolFee,
+        uint256 ratioBefore,
+        uint256 ratioAfter,
+        bool fullClose
+    );
+    /// @notice Emitted when a position's remaining debt had no collateral behind it.
+    event BadDebtRealized(uint256 indexed positionId, uint256 coveredByInsurance, uint256 socialized);
+    /// @notice Emitted when `liquidateMany` skips a position whose liquidation reverted.
+    event LiquidationSkipped(uint256 indexed positionId, bytes reason);
+    /// @notice Emitted when the risk manager sets a market's fee routing.
+    event SetFeeConfig(uint256 indexed marketId, address feeSink, uint256 insuranceShare);
+
+    /// @notice Thrown when the position does not exist.
+    error UnknownPosition(uint256 positionId);
+    /// @notice Thrown when the position has no debt.
+    error NoDebt(uint256 positionId);
+    /// @notice Thrown when the oracle has no valid price: no liquidation on a bad price.
+    error InvalidPrice(uint256 marketId);
+    /// @notice Thrown when the position is at or above its maintenance ratio.
+    error PositionHealthy(uint256 positionId, uint256 ratio, uint256 maintenanceRatio);
+    /// @notice Thrown inside the grace window that follows a tranche.
+    error InGracePeriod(uint256 positionId, uint256 nextEligibleAt);
+    /// @notice Thrown when the market's rolling window has no room left.
+    error WindowExhausted(uint256 marketId);
+    /// @notice Thrown when the owner or one of its operators tries to liquidate the position.
+    error SelfLiquidation(uint256 positionId, address caller);
+    /// @notice Thrown when `maxRepayAssets` would leave a debt below the minimum.
+    error LeavesDust(uint256 positionId, uint256 debtLeft, uint256 minDebt);
+    /// @notice Thrown when the position's debt changed during the callback.
+    error PositionChangedDuringCallback(uint256 positionId);
+    /// @notice Thrown when an amount argument is zero.
+    error ZeroAmount();
+    /// @notice Thrown when an address argument is zero.
+    error ZeroAddress();
+    /// @notice Thrown when anyone but this engine calls `liquidateFromBatch`.
+    error OnlyBatch(address caller);
+    /// @notice Thrown when array arguments differ in length.
+    error LengthMismatch(uint256 ids, uint256 maxRepays);
+    /// @notice Thrown when the insurance share is above 100 %.
+    error InsuranceShareTooHigh(uint256 insuranceShare);
+    /// @notice Thrown when a received amount differs from the amount sent (fee-on-transfer quote asset).
+    error TransferAmountMismatch(address token, uint256 expectedAssets, uint256 receivedAssets);
+
+    /// @notice Liquidates one tranche of `positionId`.
+    /// @param positionId The position.
+    /// @param maxRepayAssets Most debt the keeper will repay; the tranche is bounded by it (and may not leave dust).
+    /// @param receiver Receives the seized collateral.
+    /// @param data Non-empty: `onTrancheLiquidation` is called on the caller before payment is pulled.
+    /// @return repaidAssets Debt repaid.
+    /// @return seizedAssets Collateral sent to `receiver`.
+    function liquidate(
+        uint256 positionId,
+        uint256 maxRepayAssets,
+        address receiver,
+        bytes calldata data
+    ) external returns (uint256 repaidAssets, uint256 seizedAssets);
+
+    /// @notice Liquidates several positions; one that reverts is skipped with `LiquidationSkipped`.
+    /// @return liquidated How many were liquidated.
+    function liquidateMany(
+        uint256[] calldata positionIds,
+        uint256[] calldata maxRepayAssets,
+        address receiver,
+        bytes calldata data
+    ) external returns (uint256 liquidated);
+
+    /// @notice Exactly what `liquidate(positionId, type(uint256).max, …)` would do now, or why it cannot.
+    /// @dev Interest is included as of now; the fee uses the market's keeper share.
+    function previewLiquidation(uint256 positionId) external view returns (Preview memory preview);
+
+    /// @notice The tranches that would follow one another at a constant `price` if each came once its grace window
+    /// passed and each fit the market window. Stops when the position is healthy or closed, or after 64 tranches.
+    function liquidationSchedule(
+        uint256 positionId,
+        uint256 price
+    ) external view returns (TrancheMath.Tranche[] memory tranches);
+
+    /// @notice A position's tranche history.
+    function trancheState(uint256 positionId) external view returns (TrancheState memory);
+    /// @notice When the position's grace window ends (0 if it never had a tranche).
+    function nextEligibleAt(uint256 positionId) external view returns (uint256);
+    /// @notice Debt the market's rolling window still allows to be liquidated (full closes bypass it).
+    function windowRemaining(uint256 marketId) external view returns (uint256);
+    /// @notice A market's fee routing.
+    function feeConfig(uint256 marketId) external view returns (FeeConfig memory);
+}
