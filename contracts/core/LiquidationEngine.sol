@@ -8,7 +8,6 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IInsuranceFund} from "../interfaces/IInsuranceFund.sol";
-import {ILendingPool} from "../interfaces/ILendingPool.sol";
 import {ILiquidationEngine} from "../interfaces/ILiquidationEngine.sol";
 import {IMarginVault} from "../interfaces/IMarginVault.sol";
 import {IOracle} from "../interfaces/IOracle.sol";

@@ -45,9 +45,10 @@ abstract contract BaseTest is Test {
         irm = new InterestRateModel(0, 0.04e18, 0.6e18, 0.8e18);
         pool = new LendingPool(IERC20(address(quote)), "Sluice USDC", "slUSDC", ADMIN, irm, 0.1e18, INSURANCE);
         vault = new MarginVault(ADMIN, RISK_MANAGER, GUARDIAN);
+        address engine = _deployEngine();
         vm.startPrank(ADMIN);
         pool.setVault(address(vault));
-        vault.setLiquidationEngine(ENGINE);
+        vault.setLiquidationEngine(engine);
         marketId = vault.createMarket(IERC20(address(collateral)), pool, oracle, _riskParams());
         vm.stopPrank();
 
@@ -61,6 +62,11 @@ abstract contract BaseTest is Test {
         collateral.approve(address(vault), type(uint256).max);
         quote.approve(address(vault), type(uint256).max);
         vm.stopPrank();
+    }
+
+    /// @dev The liquidation engine the vault trusts; a plain address by default, the real engine in engine tests.
+    function _deployEngine() internal virtual returns (address) {
+        return ENGINE;
     }
 
     function _riskParams() internal pure returns (IMarginVault.RiskParams memory) {

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+import {InsuranceFund} from "../../contracts/core/InsuranceFund.sol";
+import {LiquidationEngine} from "../../contracts/core/LiquidationEngine.sol";
+import {IInsuranceFund} from "../../contracts/interfaces/IInsuranceFund.sol";
+import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
+import {IMarginVault} from "../../contracts/interfaces/IMarginVault.sol";
+import {IOracle} from "../../contracts/interfaces/IOracle.sol";
+import {TrancheMath} from "../../contracts/libraries/TrancheMath.sol";
+import {MockKeeper} from "../mocks/MockKeeper.sol";
+import {BaseTest} from "./BaseTest.sol";
+
+/// @notice LiquidationEngine: expected amounts are worked out in each test from the formulas, not by the engine's math.
+contract LiquidationEngineTest is BaseTest {
+    address internal KEEPER = makeAddr("KEEPER");
+    InsuranceFund internal fund;
+    LiquidationEngine internal engine;
+    uint256 internal positionId;
+
+    function _deployEngine() internal override returns (address) {
+        fund = new InsuranceFund(ADMIN);
+        engine = new LiquidationEngine(vault, fund, ADMIN, RISK_MANAGER);
+        vm.prank(ADMIN);
+        fund.setLiquidationEngine(address(engine));
+        return address(engine);
+    }
+
+    function setUp() public override {
+        super.setUp();
+        _lend(10_000_000 * USDC);
+        // 10 WETH at 3000 = 30,000 USDC against 21,000 USDC: ratio 1.4286.
+        positionId = _openPosition(10e18, 21_000 * USDC);
+        quote.mint(KEEPER, 10_000_000 * USDC);
+        vm.prank(KEEPER);
+        quote.approve(address(engine), type(uint256).max);
+    }
+
+    function _price(uint256 usdc) internal pure returns (uint256) {
+        return (usdc * 1e6 * 1e36) / 1e18;
+    }
+
+    /// @dev Ramp bonus at `ratio` for the example parameters, rounded down (independent of TrancheMath).
+    function _bonus(uint256 ratio) internal pure returns (uint256) {
+        if (ratio >= 1.2e18) return 0.02e18;
+        if (ratio <= 1.08e18) return 0.06e18;
+        return 0.02e18 + (0.04e18 * (1.2e18 - ratio)) / 0.12e18;
+    }
+
+    function _liquidate(uint256 maxRepay) internal returns (uint256 repaid, uint256 seized) {
+        vm.prank(KEEPER);
+        (repaid, seized) = engine.liquidate(positionId, maxRepay, KEEPER, "");
+    }
+
+    // ------------------------------------------------------------------ refusals
+
+    function test_liquidate_revertsWhenHealthy() public {
+        oracle.setPrice(_price(2600)); // ratio 26,000 / 21,000 = 1.238
+        uint256 value = 26_000e18 * 1e6;
+        uint256 ratio = value / (21_000 * 1e6);
+        vm.prank(KEEPER);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.PositionHealthy.selector, positionId, ratio, 1.2e18));
+        engine.liquidate(positionId, type(uint256).max, KEEPER, "");
+    }
+
+    function test_liquidate_revertsOnInvalidPriceButAcceptsFallback() public {
+        oracle.setPrice(_price(2400));
+        oracle.setStatus(IOracle.PriceStatus.Invalid);
+        vm.prank(KEEPER);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidPrice.selector, marketId));
+        engine.liquidate(positionId, type(uint256).max, KEEPER, "");
+        oracle.setStatus(IOracle.PriceStatus.Fallback);
+        (uint256 repaid, ) = _liquidate(type(uint256).max);
+        assertGt(repaid, 0);
+    }
+
+    function test_liquidate_revertsForOwnerAndOperator() public {
+        oracle.setPrice(_price(2400));
+        vm.prank(BORROWER);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.SelfLiquidation.selector, positionId, BORROWER));
+        engine.liquidate(positionId, type(uint256).max, BORROWER, "");
+        vm.prank(BORROWER);
+        vault.setOperator(OPERATOR, true);
+        vm.prank(OPERATOR);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.SelfLiquidation.selector, positionId, OPERATOR));
+        engine.liquidate(positionId, type(uint256).max, OPERATOR, "");
+    }
+
+    function test_liquidate_revertsOnBadInput() public {
+        vm.startPrank(KEEPER);
+        vm.expectRevert(ILiquidationEngine.ZeroAmount.selector);
+        engine.liquidate(positionId, 0, KEEPER, "");
+        vm.expectRevert(ILiquidationEngine.ZeroAddress.selector);
+        engine.liquidate(positionId, 1, address(0), "");
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.UnknownPosition.selector, 42));
+        engine.liquidate(42, 1, KEEPER, "");
+        vm.stopPrank();
+        uint256 empty = _openPosition(1e18, 0);
+        vm.prank(KEEPER);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.NoDebt.selector, empty));
+        engine.liquidate(empty, 1, KEEPER, "");
+    }
+
+    // ------------------------------------------------------------------ tranches
+
+    /// @notice At 2,870: ratio 28,700 / 21,000 = 1.36666...; still healthy. At 2,500: 25,000 / 21,000 = 1.190476.
+    /// bonus = 0.02 + 0.04 * (1.2 - 1.190476) / 0.12 = 0.023174...; r = (1.25 * 21,000 - 25,000) / (0.25 - b)
+    /// = 1,250 / 0.226825 = 5,510.83 < 25 % of 21,000 (5,250)? No: capped at 5,250. So use a 50 % share cap here.
+    function test_liquidate_uncappedTrancheRestoresTargetExactly() public {
+        IMarginVault.RiskParams memory p = _riskParams();
+        p.maxTrancheShare = 0.5e18;
+        vm.prank(RISK_MANAGER);
+        vault.setRiskParams(marketId, p);
+        oracle.setPrice(_price(2500));
+
+        uint256 valueWad = 25_000e6 * 1e18;
+        uint256 ratio = valueWad / 21_000e6;
+        uint256 bonus = _bonus(ratio);
+        uint256 expectedRepaid =
+            (1.25e18 * 21_000e6 - 25_000e6 * 1e18 + (1.25e18 - 1e18 - bonus) - 1) / (1.25e18 - 1e18 - bonus);
+        uint256 expectedSeized = (expectedRepaid * (1e18 + bonus) * 1e18) / _price(2500);
+        uint256 expectedFee = (expectedRepaid * bonus * 0.3e18 + 1e36 - 1) / 1e36;
+        uint256 keeperQuoteBefore = quote.balanceOf(KEEPER);
+
+        vm.expectEmit(true, true, false, false, address(engine));
+        emit ILiquidationEngine.TrancheLiquidated(positionId, KEEPER, 0, 0, 0, 0, 0, 0, false);
+        (uint256 repaid, uint256 seized) = _liquidate(type(uint256).max);
+
+        assertEq(repaid, expectedRepaid, "repaid");
+        assertEq(seized, expectedSeized, "seized");
+        assertEq(collateral.balanceOf(KEEPER), expectedSeized);
+        assertEq(keeperQuoteBefore - quote.balanceOf(KEEPER), expectedRepaid + expectedFee, "keeper paid repay + fee");
+        assertEq(quote.balanceOf(address(fund)), expectedFee, "fee to the insurance fund by default");
+        assertGe(vault.positionHealth(positionId).ratio, 1.25e18, "target restored");
+        assertLt(vault.positionHealth(positionId).ratio, 1.2501e18, "just above, not more");
+        ILiquidationEngine.TrancheState memory s = engine.trancheState(positionId);
+        assertEq(s.tranchesExecuted, 1);
+        assertEq(s.lastTrancheAt, block.timestamp);
+        assertEq(engine.nextEligibleAt(positionId), block.timestamp + 300);
+    }
+
+    function test_liquidate_capsAtShareOfDebtAndWaitsForGraceWindow() public {
+        oracle.setPrice(_price(2300)); // ratio 23,000 / 21,000 = 1.0952: above full, r far above the cap
+        (uint256 repaid, ) = _liquidate(type(uint256).max);
+        assertEq(repaid, 5_250 * USDC, "25 % of 21,000");
+        uint256 next = block.timestamp + 300;
+        vm.prank(KEEPER);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InGracePeriod.selector, positionId, next));
+        engine.liquidate(positionId, type(uint256).max, KEEPER, "");
+        skip(300);
+        (uint256 second, ) = _liquidate(type(uint256).max);
+        assertGt(second, 0, "second tranche after the window");
+        assertEq(engine.trancheState(positionId).tranchesExecuted, 2);
+    }
+
+    function test_liquidate_topUpInsideGraceWindowEndsLiquidation() public {
+        oracle.setPrice(_price(2300));
+        _liquidate(type(uint256).max);
+        collateral.mint(BORROWER, 5e18);
+        vm.prank(BORROWER);
+        vault.depositCollateral(positionId, 5e18);
+        skip(300);
+        vm.prank(KEEPER);
+        vm.expectRevert();
+        engine.liquidate(positionId, type(uint256).max, KEEPER, "");
+        assertGe(vault.positionHealth(positionId).ratio, 1.2e18);
+    }
+
+    function test_liquidate_fullCloseAtFullRatioIgnoresGraceAndWindow() public {
+        oracle.setPrice(_price(2300));
+        _liquidate(type(uint256).max);
+        // Down to a ratio of 1.07: at or below the full-liquidation ratio, above 1 + maxBonus.
+        uint256 debt = vault.debtAssetsOf(positionId);
+        uint256 price = (1.07e18 * debt * 1e18) / vault.position(positionId).collateralAssets;
+        oracle.setPrice(price);
+        (uint256 repaid, uint256 seized) = _liquidate(type(uint256).max);
+        assertEq(repaid, debt, "whole debt, inside the grace window");
+        // Seized worth debt * 1.06 at that price.
+        assertEq(seized, (debt * 1.06e18 * 1e18) / price);
+        assertEq(vault.debtAssetsOf(positionId), 0);
+        assertGt(vault.position(positionId).collateralAssets, 0, "the rest stays with the owner");
+    }
+
+    function test_liquidate_dustClosesSmallPosition() public {
+        uint256 small = _openPosition(0.05e18, 100 * USDC); // 150 USDC of collateral
+        oracle.setPrice(_price(2300)); // 115 / 100 = 1.15
+        vm.prank(KEEPER);
+        (uint256 repaid, ) = engine.liquidate(small, type(uint256).max, KEEPER, "");
+        assertEq(repaid, 100 * USDC, "the whole debt: a tranche would leave dust");
+        assertEq(vault.debtAssetsOf(small), 0);
+    }
+
+    function test_liquidate_maxRepayBoundsTrancheButNeverLeavesDust() public {
+        uint256 small = _openPosition(0.1e18, 150 * USDC);
+        oracle.setPrice(_price(2300));
+        (uint256 repaid, ) = _liquidate(1_000 * USDC);
+        assertEq(repaid, 1_000 * USDC);
+        oracle.setPrice(_price(1550)); // 155 / 150 = 1.033: full close, caps lifted
+        vm.prank(KEEPER);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.LeavesDust.selector, small, 90 * USDC, 100 * USDC));
+        engine.liquidate(small, 60 * USDC, KEEPER, "");
+    }
+
+    function test_liquidate_marketWindowCapsThenFullCloseBypasses() public {
+        IMarginVault.RiskParams memory p = _riskParams();
+        p.windowLimit = uint128(5_000 * USDC);
+        vm.prank(RISK_MANAGER);
+        vault.setRiskParams(marketId, p);
+        oracle.setPrice(_price(2300));
+        (uint256 repaid, ) = _liquidate(type(uint256).max);
+        assertEq(repaid, 5_000 * USDC, "window cap below the share cap");
+        assertEq(engine.windowRemaining(marketId), 0);
+        skip(300);
+        vm.prank(KEEPER);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.WindowExhausted.selector, marketId));
+        engine.liquidate(positionId, type(uint256).max, KEEPER, "");
+        uint256 debt = vault.debtAssetsOf(positionId);
+        uint256 price = (1.07e18 * debt * 1e18) / vault.position(positionId).collateralAssets;
+        oracle.setPrice(price);
+        (uint256 full, ) = _liquidate(type(uint256).max);
+        assertEq(full, debt, "a full close is never blocked by the window");
+        skip(3600);
+        assertEq(engine.windowRemaining(marketId), 5_000 * USDC, "the window rolls over");
+    }
+
+    // ------------------------------------------------------------------ bad debt
+
+    function test_liquidate_badDebtCoveredByInsuranceThenLenders() public {
+        quote.mint(address(fund), 1_000 * USDC);
+        oracle.setPrice(_price(1800)); // 18,000 of collateral against 21,000
+        uint256 lenderAssetsBefore = pool.totalAssets();
+        // Keeper pays the collateral's value at the max bonus: 18,000 / 1.06, rounded up.
+        uint256 valueWad = 18_000e6 * 1e18;
+        uint256 expectedRepaid = (valueWad + 1.06e18 - 1) / 1.06e18;
+        uint256 badDebt = 21_000e6 - expectedRepaid;
+        // The fund holds 1,000 plus this liquidation's fee (routed to it first) and pays it all towards the bad debt.
+        uint256 fee = (expectedRepaid * 0.06e18 * 0.3e18 + 1e36 - 1) / 1e36;
+        uint256 covered = 1_000 * USDC + fee;
+        vm.expectEmit(address(engine));
+        emit ILiquidationEngine.BadDebtRealized(positionId, covered, badDebt - covered);
+        (uint256 repaid, uint256 seized) = _liquidate(type(uint256).max);
+        assertEq(repaid, expectedRepaid);
+        assertEq(seized, 10e18, "all collateral");
+        assertEq(vault.debtAssetsOf(positionId), 0, "nothing left owed");
+        assertEq(quote.balanceOf(address(fund)), 0, "the fund paid all it had");
+        assertEq(pool.totalAssets(), lenderAssetsBefore - (badDebt - covered), "lenders bear the rest");
+    }
+
+    // ------------------------------------------------------------------ callback
+
+    function test_liquidate_callbackLetsKeeperSellBeforePaying() public {
+        MockKeeper keeper = new MockKeeper(engine, quote, IERC20(address(collateral)));
+        keeper.setSalePrice(_price(2300));
+        oracle.setPrice(_price(2300));
+        (uint256 repaid, uint256 seized) = keeper.liquidate(positionId, type(uint256).max);
+        assertEq(keeper.callbacks(), 1);
+        assertEq(repaid, 5_250 * USDC);
+        // Profit = sale proceeds - repaid - fee = keeperShare of the bonus (less rounding).
+        uint256 proceeds = (seized * _price(2300)) / 1e36;
+        assertGt(quote.balanceOf(address(keeper)), 0);
+        assertEq(quote.balanceOf(address(keeper)), proceeds - repaid - quote.balanceOf(address(fund)));
+    }
+
+    function test_liquidate_reentryThroughCallbackReverts() public {
+        MockKeeper keeper = new MockKeeper(engine, quote, IERC20(address(collateral)));
+        keeper.setSalePrice(_price(2300));
+        keeper.setReenter(true);
+        oracle.setPrice(_price(2300));
+        vm.expectRevert();
+        keeper.liquidate(positionId, type(uint256).max);
+        assertEq(vault.debtAssetsOf(positionId), 21_000 * USDC, "nothing happened");
+    }
+
+    // ------------------------------------------------------------------ batch, preview, schedule, fees
+
+    function test_liquidateMany_skipsFailuresAndLiquidatesTheRest() public {
+        uint256 second = _openPosition(10e18, 21_000 * USDC);
+        oracle.setPrice(_price(2300));
+        uint256[] memory ids = new uint256[](3);
+        ids[0] = positionId;
+        ids[1] = 999;
+        ids[2] = second;
+        uint256[] memory maxRepays = new uint256[](3);
+        maxRepays[0] = maxRepays[1] = maxRepays[2] = type(uint256).max;
+        vm.expectEmit(true, false, false, false, address(engine));
+        emit ILiquidationEngine.LiquidationSkipped(999, "");
+        vm.prank(KEEPER);
+        uint256 liquidated = engine.liquidateMany(ids, maxRepays, KEEPER, "");
+        assertEq(liquidated, 2);
+        assertEq(engine.trancheState(second).tranchesExecuted, 1);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.LengthMismatch.selector, 3, 1));
+        engine.liquidateMany(ids, new uint256[](1), KEEPER, "");
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.OnlyBatch.selector, address(this)));
+        engine.liquidateFromBatch(positionId, 1, KEEPER, KEEPER, "");
+    }
+
+    function test_previewLiquidation_equalsWhatLiquidateDoes() public {
+        oracle.setPrice(_price(2300));
+        ILiquidationEngine.Preview memory preview = engine.previewLiquidation(positionId);
+        assertEq(uint8(preview.reason), uint8(ILiquidationEngine.Reason.None));
+        uint256 fundBefore = quote.balanceOf(address(fund));
+        (uint256 repaid, uint256 seized) = _liquidate(type(uint256).max);
+        assertEq(preview.repaidAssets, repaid);
+        assertEq(preview.seizedAssets, seized);
+        assertEq(preview.protocolFee, quote.balanceOf(address(fund)) - fundBefore);
+        assertFalse(preview.fullClose);
+        ILiquidationEngine.Preview memory after_ = engine.previewLiquidation(positionId);
+        assertEq(uint8(after_.reason), uint8(ILiquidationEngine.Reason.GracePeriod));
+        assertEq(after_.nextEligibleAt, block.timestamp + 300);
+        assertEq(uint8(engine.previewLiquidation(777).reason), uint8(ILiquidationEngine.Reason.UnknownPosition));
+        oracle.setStatus(IOracle.PriceStatus.Invalid);
+        assertEq(uint8(engine.previewLiquidation(positionId).reason), uint8(ILiquidationEngine.Reason.InvalidPrice));
+    }
+
+    function test_liquidationSchedule_largePositionTakesSeveralTranches() public {
+        TrancheMath.Tranche[] memory schedule = engine.liquidationSchedule(positionId, _price(2300));
+        assertGt(schedule.length, 1, "capped at 25 % a tranche");
+        uint256 total;
+        for (uint256 i = 0; i < schedule.length; ++i) {
+            assertLe(schedule[i].repaidAssets, 5_250 * USDC);
+            total += schedule[i].repaidAssets;
+        }
+        assertLt(total, 21_000 * USDC, "ends healthy before the whole debt");
+        assertEq(engine.liquidationSchedule(positionId, _price(3000)).length, 0, "healthy: no tranche");
+    }
+
+    function test_feeToPoolSinkRaisesSharePrice() public {
+        vm.prank(RISK_MANAGER);
+        engine.setFeeConfig(marketId, ILiquidationEngine.FeeConfig({feeSink: address(pool), insuranceShare: 0.5e18}));
+        oracle.setPrice(_price(2300));
+        uint256 assetsBefore = pool.totalAssets();
+        _liquidate(type(uint256).max);
+        uint256 toFund = quote.balanceOf(address(fund));
+        assertGt(toFund, 0);
+        assertApproxEqAbs(pool.totalAssets() - assetsBefore, toFund, 1, "half of the fee donated to lenders");
+    }
+
+    function test_setFeeConfig_validates() public {
+        vm.startPrank(RISK_MANAGER);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InsuranceShareTooHigh.selector, 1e18 + 1));
+        engine.setFeeConfig(marketId, ILiquidationEngine.FeeConfig({feeSink: OTHER, insuranceShare: 1e18 + 1}));
+        vm.expectRevert(abi.encodeWithSelector(IMarginVault.UnknownMarket.selector, 5));
+        engine.setFeeConfig(5, ILiquidationEngine.FeeConfig({feeSink: OTHER, insuranceShare: 0}));
+        engine.setFeeConfig(marketId, ILiquidationEngine.FeeConfig({feeSink: OTHER, insuranceShare: 0.25e18}));
+        vm.stopPrank();
+        assertEq(engine.feeConfig(marketId).feeSink, OTHER);
+    }
+
+    function test_insuranceFund_onlyEngineAndAdmin() public {
+        vm.expectRevert(abi.encodeWithSelector(IInsuranceFund.OnlyLiquidationEngine.selector, address(this)));
+        fund.coverBadDebt(IERC20(address(quote)), 1);
+        quote.mint(address(fund), 10);
+        vm.prank(ADMIN);
+        fund.withdraw(IERC20(address(quote)), OTHER, 10);
+        assertEq(quote.balanceOf(OTHER), 10);
+    }
+}
