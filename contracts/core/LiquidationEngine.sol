@@ -12,6 +12,7 @@ import {ILiquidationEngine} from "../interfaces/ILiquidationEngine.sol";
 import {IMarginVault} from "../interfaces/IMarginVault.sol";
 import {IOracle} from "../interfaces/IOracle.sol";
 import {ITrancheLiquidationCallback} from "../interfaces/ITrancheLiquidationCallback.sol";
+import {RiskParamsLib} from "../libraries/RiskParamsLib.sol";
 import {TrancheMath} from "../libraries/TrancheMath.sol";
 
 /// @title LiquidationEngine
@@ -197,7 +198,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
                 debtAssets: plan.debtAssets,
                 price: plan.price
             }),
-            _trancheParams(plan.params),
+            RiskParamsLib.toTrancheParams(plan.params),
             windowRemaining(plan.marketId)
         );
         plan.protocolFee = _protocolFeeUp(plan.tranche.repaidAssets, plan.tranche.bonus, plan.params.keeperShare);
@@ -347,7 +348,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         while (count < MAX_SCHEDULE_TRANCHES && state.debtAssets > 0) {
             TrancheMath.Tranche memory t = TrancheMath.computeTranche(
                 state,
-                _trancheParams(params),
+                RiskParamsLib.toTrancheParams(params),
                 params.windowLimit
             );
             if (t.kind == TrancheMath.TrancheKind.Healthy || t.kind == TrancheMath.TrancheKind.WindowExhausted) break;
@@ -394,20 +395,5 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     function _ratioOf(uint256 positionId, uint256 price) internal view returns (uint256) {
         return
             TrancheMath.ratioDown(vault.position(positionId).collateralAssets, price, vault.debtAssetsOf(positionId));
-    }
-
-    function _trancheParams(IMarginVault.RiskParams memory params) internal pure returns (TrancheMath.Params memory) {
-        return
-            TrancheMath.Params({
-                initialRatio: params.initialRatio,
-                targetRatio: params.targetRatio,
-                maintenanceRatio: params.maintenanceRatio,
-                fullLiquidationRatio: params.fullLiquidationRatio,
-                minBonus: params.minBonus,
-                maxBonus: params.maxBonus,
-                maxTrancheShare: params.maxTrancheShare,
-                maxTrancheDebt: params.maxTrancheDebt,
-                minDebt: params.minDebt
-            });
     }
 }

@@ -13,6 +13,7 @@ import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet
 import {ILendingPool} from "../interfaces/ILendingPool.sol";
 import {IMarginVault} from "../interfaces/IMarginVault.sol";
 import {IOracle} from "../interfaces/IOracle.sol";
+import {RiskParamsLib} from "../libraries/RiskParamsLib.sol";
 import {TrancheMath} from "../libraries/TrancheMath.sol";
 
 /// @title MarginVault
@@ -115,7 +116,7 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
 
     /// @dev The hard bounds of the risk parameters; TrancheMath checks the ratio chain and the bonuses.
     function _validateRiskParams(RiskParams calldata params) internal pure {
-        TrancheMath.validateParams(_trancheParams(params));
+        TrancheMath.validateParams(RiskParamsLib.toTrancheParams(params));
         if (params.minDebt > params.maxTrancheDebt)
             revert MinDebtAboveTrancheDebt(params.minDebt, params.maxTrancheDebt);
         if (params.keeperShare > WAD) revert KeeperShareTooHigh(params.keeperShare);
@@ -124,21 +125,6 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         }
         if (params.window == 0 || params.window > MAX_WINDOW) revert InvalidWindow(params.window, MAX_WINDOW);
         if (params.windowLimit == 0) revert ZeroWindowLimit();
-    }
-
-    function _trancheParams(RiskParams calldata params) internal pure returns (TrancheMath.Params memory) {
-        return
-            TrancheMath.Params({
-                initialRatio: params.initialRatio,
-                targetRatio: params.targetRatio,
-                maintenanceRatio: params.maintenanceRatio,
-                fullLiquidationRatio: params.fullLiquidationRatio,
-                minBonus: params.minBonus,
-                maxBonus: params.maxBonus,
-                maxTrancheShare: params.maxTrancheShare,
-                maxTrancheDebt: params.maxTrancheDebt,
-                minDebt: params.minDebt
-            });
     }
 
     // ------------------------------------------------------------------ users
