@@ -348,6 +348,30 @@ contract LiquidationEngineTest is BaseTest {
         assertEq(engine.feeConfig(marketId).feeSink, OTHER);
     }
 
+    function test_insuranceFund_rejectsBadSetupAndWithdrawals() public {
+        vm.expectRevert(IInsuranceFund.ZeroAddress.selector);
+        new InsuranceFund(address(0));
+        vm.startPrank(ADMIN);
+        vm.expectRevert(abi.encodeWithSelector(IInsuranceFund.LiquidationEngineAlreadySet.selector, address(engine)));
+        fund.setLiquidationEngine(OTHER);
+        InsuranceFund fresh = new InsuranceFund(ADMIN);
+        vm.expectRevert(IInsuranceFund.ZeroAddress.selector);
+        fresh.setLiquidationEngine(address(0));
+        vm.expectRevert(IInsuranceFund.ZeroAddress.selector);
+        fund.withdraw(IERC20(address(quote)), address(0), 1);
+        vm.expectRevert(IInsuranceFund.ZeroAmount.selector);
+        fund.withdraw(IERC20(address(quote)), OTHER, 0);
+        vm.stopPrank();
+    }
+
+    function test_insuranceFund_coversOnlyWhatItHolds() public {
+        quote.mint(address(fund), 40);
+        vm.prank(address(engine));
+        uint256 paid = fund.coverBadDebt(IERC20(address(quote)), 100);
+        assertEq(paid, 40);
+        assertEq(quote.balanceOf(address(engine)), 40);
+    }
+
     function test_insuranceFund_onlyEngineAndAdmin() public {
         vm.expectRevert(abi.encodeWithSelector(IInsuranceFund.OnlyLiquidationEngine.selector, address(this)));
         fund.coverBadDebt(IERC20(address(quote)), 1);
