@@ -11,49 +11,10 @@ import {IMarginVault} from "../../contracts/interfaces/IMarginVault.sol";
 import {IOracle} from "../../contracts/interfaces/IOracle.sol";
 import {TrancheMath} from "../../contracts/libraries/TrancheMath.sol";
 import {MockKeeper} from "../mocks/MockKeeper.sol";
-import {BaseTest} from "./BaseTest.sol";
+import {EngineBaseTest} from "./EngineBaseTest.sol";
 
 /// @notice LiquidationEngine: expected amounts are worked out in each test from the formulas, not by the engine's math.
-contract LiquidationEngineTest is BaseTest {
-    address internal KEEPER = makeAddr("KEEPER");
-    InsuranceFund internal fund;
-    LiquidationEngine internal engine;
-    uint256 internal positionId;
-
-    function _deployEngine() internal override returns (address) {
-        fund = new InsuranceFund(ADMIN);
-        engine = new LiquidationEngine(vault, fund, ADMIN, RISK_MANAGER);
-        vm.prank(ADMIN);
-        fund.setLiquidationEngine(address(engine));
-        return address(engine);
-    }
-
-    function setUp() public override {
-        super.setUp();
-        _lend(10_000_000 * USDC);
-        // 10 WETH at 3000 = 30,000 USDC against 21,000 USDC: ratio 1.4286.
-        positionId = _openPosition(10e18, 21_000 * USDC);
-        quote.mint(KEEPER, 10_000_000 * USDC);
-        vm.prank(KEEPER);
-        quote.approve(address(engine), type(uint256).max);
-    }
-
-    function _price(uint256 usdc) internal pure returns (uint256) {
-        return (usdc * 1e6 * 1e36) / 1e18;
-    }
-
-    /// @dev Ramp bonus at `ratio` for the example parameters, rounded down (independent of TrancheMath).
-    function _bonus(uint256 ratio) internal pure returns (uint256) {
-        if (ratio >= 1.2e18) return 0.02e18;
-        if (ratio <= 1.08e18) return 0.06e18;
-        return 0.02e18 + (0.04e18 * (1.2e18 - ratio)) / 0.12e18;
-    }
-
-    function _liquidate(uint256 maxRepay) internal returns (uint256 repaid, uint256 seized) {
-        vm.prank(KEEPER);
-        (repaid, seized) = engine.liquidate(positionId, maxRepay, KEEPER, "");
-    }
-
+contract LiquidationEngineTest is EngineBaseTest {
     // ------------------------------------------------------------------ refusals
 
     function test_liquidate_revertsWhenHealthy() public {
