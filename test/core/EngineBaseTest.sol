@@ -20,7 +20,7 @@ abstract contract EngineBaseTest is BaseTest {
         return address(engine);
     }
 
-    function setUp() public override {
+    function setUp() public virtual override {
         super.setUp();
         _lend(10_000_000 * USDC);
         // 10 WETH at 3000 = 30,000 USDC against 21,000 USDC: ratio 1.4286.

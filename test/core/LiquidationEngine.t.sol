@@ -4,7 +4,6 @@ pragma solidity ^0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {InsuranceFund} from "../../contracts/core/InsuranceFund.sol";
-import {LiquidationEngine} from "../../contracts/core/LiquidationEngine.sol";
 import {IInsuranceFund} from "../../contracts/interfaces/IInsuranceFund.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {IMarginVault} from "../../contracts/interfaces/IMarginVault.sol";
