@@ -26,6 +26,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     bytes32 public constant RISK_MANAGER_ROLE = keccak256("RISK_MANAGER_ROLE");
     uint256 internal constant WAD = 1e18;
     uint256 internal constant MAX_SCHEDULE_TRANCHES = 64;
+    /// @notice Largest time bonus: 5 % of bonus per hour of waiting.
+    uint256 public constant MAX_TIME_BONUS_PER_SECOND = uint256(0.05e18) / 1 hours;
 
     /// @notice The vault whose positions this engine liquidates.
     IMarginVault public immutable vault;
@@ -34,6 +36,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
 
     mapping(uint256 positionId => TrancheState) internal _trancheState;
     mapping(uint256 marketId => FeeConfig) internal _feeConfig;
+    /// @inheritdoc ILiquidationEngine
+    mapping(uint256 marketId => uint256) public timeBonusPerSecond;
     mapping(uint256 marketId => uint256) public windowStart;
     mapping(uint256 marketId => uint256) public windowLiquidatedAssets;
 
@@ -73,7 +77,32 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         emit SetFeeConfig(marketId, config.feeSink, config.insuranceShare);
     }
 
+    /// @notice Sets a market's time bonus. Risk manager only.
+    function setTimeBonus(uint256 marketId, uint256 bonusPerSecond) external onlyRole(RISK_MANAGER_ROLE) {
+        if (address(vault.market(marketId).pool) == address(0)) revert IMarginVault.UnknownMarket(marketId);
+        if (bonusPerSecond > MAX_TIME_BONUS_PER_SECOND) {
+            revert TimeBonusTooHigh(bonusPerSecond, MAX_TIME_BONUS_PER_SECOND);
+        }
+        timeBonusPerSecond[marketId] = bonusPerSecond;
+        emit SetTimeBonus(marketId, bonusPerSecond);
+    }
+
     // ------------------------------------------------------------------ liquidation
+
+    /// @inheritdoc ILiquidationEngine
+    function flagLiquidatable(uint256 positionId) external nonReentrant returns (uint256 liquidatableSince) {
+        IMarginVault.Position memory p = vault.position(positionId);
+        if (p.owner == address(0)) revert UnknownPosition(positionId);
+        (uint256 price, IOracle.PriceStatus status) = vault.market(p.marketId).oracle.price();
+        if (status == IOracle.PriceStatus.Invalid) revert InvalidPrice(p.marketId);
+        uint256 ratio = TrancheMath.ratioDown(p.collateralAssets, price, vault.debtAssetsOf(positionId));
+        TrancheState storage state = _trancheState[positionId];
+        liquidatableSince = state.liquidatableSince;
+        if (ratio >= vault.riskParams(p.marketId).maintenanceRatio) liquidatableSince = 0;
+        else if (liquidatableSince == 0) liquidatableSince = block.timestamp;
+        state.liquidatableSince = uint64(liquidatableSince);
+        emit FlagLiquidatable(positionId, liquidatableSince);
+    }
 
     /// @inheritdoc ILiquidationEngine
     function liquidate(
@@ -152,8 +181,13 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         _emitTranche(positionId, keeper, plan);
     }
 
+    /// @dev Updates the liquidatable flag from the ratio after the tranche, then emits.
     function _emitTranche(uint256 positionId, address keeper, Plan memory plan) internal {
         TrancheMath.TrancheKind kind = plan.tranche.kind;
+        uint256 ratioAfter = _ratioOf(positionId, plan.price);
+        TrancheState storage state = _trancheState[positionId];
+        if (ratioAfter >= plan.params.maintenanceRatio) state.liquidatableSince = 0;
+        else if (state.liquidatableSince == 0) state.liquidatableSince = uint64(block.timestamp);
         emit TrancheLiquidated(
             positionId,
             keeper,
@@ -162,7 +196,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             plan.tranche.bonus,
             plan.protocolFee,
             plan.tranche.ratioBefore,
-            _ratioOf(positionId, plan.price),
+            ratioAfter,
             kind == TrancheMath.TrancheKind.FullClose || kind == TrancheMath.TrancheKind.DustClose
         );
     }
@@ -192,14 +226,15 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     ) internal view returns (Reason) {
         plan.debtAssets = vault.debtAssetsOf(positionId);
         if (plan.debtAssets == 0) return Reason.NoDebt;
-        plan.tranche = TrancheMath.computeTranche(
+        plan.tranche = TrancheMath.computeTrancheWithExtraBonus(
             TrancheMath.PositionState({
                 collateralAssets: p.collateralAssets,
                 debtAssets: plan.debtAssets,
                 price: plan.price
             }),
             RiskParamsLib.toTrancheParams(plan.params),
-            windowRemaining(plan.marketId)
+            windowRemaining(plan.marketId),
+            _extraBonus(positionId, plan.marketId, plan.params.trancheCooldown)
         );
         plan.protocolFee = _protocolFeeUp(plan.tranche.repaidAssets, plan.tranche.bonus, plan.params.keeperShare);
         if (plan.tranche.kind == TrancheMath.TrancheKind.Healthy) return Reason.Healthy;
@@ -381,11 +416,27 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     }
 
     /// @inheritdoc ILiquidationEngine
+    function extraBonusOf(uint256 positionId) external view returns (uint256) {
+        uint256 marketId = vault.position(positionId).marketId;
+        return _extraBonus(positionId, marketId, vault.riskParams(marketId).trancheCooldown);
+    }
+
+    /// @inheritdoc ILiquidationEngine
     function feeConfig(uint256 marketId) external view returns (FeeConfig memory) {
         return _feeConfig[marketId];
     }
 
     // ------------------------------------------------------------------ internals
+
+    /// @dev Time component of the bonus; see `extraBonusOf`.
+    function _extraBonus(uint256 positionId, uint256 marketId, uint256 cooldown) internal view returns (uint256) {
+        TrancheState memory state = _trancheState[positionId];
+        if (state.liquidatableSince == 0) return 0;
+        uint256 start = state.liquidatableSince;
+        if (state.lastTrancheAt != 0) start = Math.max(start, state.lastTrancheAt + cooldown);
+        if (block.timestamp <= start) return 0;
+        return timeBonusPerSecond[marketId] * (block.timestamp - start);
+    }
 
     /// @dev `repaid * bonus * (1 - keeperShare)`, rounded up.
     function _protocolFeeUp(uint256 repaidAssets, uint256 bonus, uint256 keeperShare) internal pure returns (uint256) {

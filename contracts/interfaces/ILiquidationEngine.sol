@@ -8,7 +8,9 @@ import {TrancheMath} from "../libraries/TrancheMath.sol";
 /// to bring its ratio back to the target, with a grace window between two tranches in which the owner can top up.
 /// A whole position closes at once only at or below the full-liquidation ratio, or for dust. Keepers need no capital:
 /// the seized collateral is sent first, an optional callback lets the keeper sell it, and payment is pulled last.
-/// @dev Payment: the keeper pays `repaidAssets + protocolFee` in the quote asset (one approval, to this engine) and
+/// @dev Bonus: the ramp of TrancheMath plus an optional time component (`timeBonusPerSecond`) that grows while an
+/// eligible position waits, so keepers still come when gas spikes; the sum is capped at `maxBonus`.
+/// Payment: the keeper pays `repaidAssets + protocolFee` in the quote asset (one approval, to this engine) and
 /// receives collateral worth `repaidAssets * (1 + bonus)`; `protocolFee = repaidAssets * bonus * (1 - keeperShare)`,
 /// rounded up, so the keeper nets `keeperShare` of the bonus.
 interface ILiquidationEngine {
@@ -24,7 +26,12 @@ interface ILiquidationEngine {
     }
 
     /// @notice A position's tranche history.
+    /// @param liquidatableSince When the position was last seen (flagged or left by a tranche) below maintenance;
+    /// 0 when it was last seen healthy. Drives the time component of the bonus.
+    /// @param lastTrancheAt Time of the last tranche (0: none yet).
+    /// @param tranchesExecuted Tranches so far.
     struct TrancheState {
+        uint64 liquidatableSince;
         uint64 lastTrancheAt;
         uint32 tranchesExecuted;
     }
@@ -68,6 +75,10 @@ interface ILiquidationEngine {
     event BadDebtRealized(uint256 indexed positionId, uint256 coveredByInsurance, uint256 socialized);
     /// @notice Emitted when `liquidateMany` skips a position whose liquidation reverted.
     event LiquidationSkipped(uint256 indexed positionId, bytes reason);
+    /// @notice Emitted when a position is flagged liquidatable (`liquidatableSince` > 0) or cleared (0).
+    event FlagLiquidatable(uint256 indexed positionId, uint256 liquidatableSince);
+    /// @notice Emitted when the risk manager sets a market's time bonus.
+    event SetTimeBonus(uint256 indexed marketId, uint256 bonusPerSecond);
     /// @notice Emitted when the risk manager sets a market's fee routing.
     event SetFeeConfig(uint256 indexed marketId, address feeSink, uint256 insuranceShare);
 
@@ -97,10 +108,20 @@ interface ILiquidationEngine {
     error OnlyBatch(address caller);
     /// @notice Thrown when array arguments differ in length.
     error LengthMismatch(uint256 ids, uint256 maxRepays);
+    /// @notice Thrown when the time bonus per second is above `MAX_TIME_BONUS_PER_SECOND`.
+    error TimeBonusTooHigh(uint256 bonusPerSecond, uint256 limit);
     /// @notice Thrown when the insurance share is above 100 %.
     error InsuranceShareTooHigh(uint256 insuranceShare);
     /// @notice Thrown when a received amount differs from the amount sent (fee-on-transfer quote asset).
     error TransferAmountMismatch(address token, uint256 expectedAssets, uint256 receivedAssets);
+
+    /// @notice Records whether a position is below maintenance now (anyone may call): sets `liquidatableSince` to now
+    /// if it is and was not flagged, clears it if it is healthy. Keepers flag early so the time bonus starts.
+    /// @dev Warning: a flag is not cleared by a top-up or repayment by itself; a stale flag would give the next
+    /// episode's first tranche a head start on the time bonus (never beyond `maxBonus`). Owners and frontends clear it
+    /// by calling this once healthy; every tranche that leaves the position healthy clears it too.
+    /// @return liquidatableSince The recorded value.
+    function flagLiquidatable(uint256 positionId) external returns (uint256 liquidatableSince);
 
     /// @notice Liquidates one tranche of `positionId`.
     /// @param positionId The position.
@@ -144,4 +165,10 @@ interface ILiquidationEngine {
     function windowRemaining(uint256 marketId) external view returns (uint256);
     /// @notice A market's fee routing.
     function feeConfig(uint256 marketId) external view returns (FeeConfig memory);
+    /// @notice A market's time bonus: WAD of bonus added per second a position stays eligible and unliquidated.
+    function timeBonusPerSecond(uint256 marketId) external view returns (uint256);
+    /// @notice The time component of a position's bonus now (before the cap at `maxBonus`).
+    /// @dev `timeBonusPerSecond * (now - start)`, where start is the later of `liquidatableSince` and the end of the
+    /// grace window after the last tranche: the bonus grows only while the position waits for a keeper.
+    function extraBonusOf(uint256 positionId) external view returns (uint256);
 }

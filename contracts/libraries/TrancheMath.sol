@@ -245,6 +245,17 @@ library TrancheMath {
         Params memory params,
         uint256 windowRemainingAssets
     ) internal pure returns (Tranche memory tranche) {
+        return computeTrancheWithExtraBonus(position, params, windowRemainingAssets, 0);
+    }
+
+    /// @notice `computeTranche` with `extraBonus` (WAD) added to the ramp bonus of a partial or dust tranche, the sum
+    /// capped at `maxBonus` (the time component of the bonus: it grows while a liquidatable position waits).
+    function computeTrancheWithExtraBonus(
+        PositionState memory position,
+        Params memory params,
+        uint256 windowRemainingAssets,
+        uint256 extraBonus
+    ) internal pure returns (Tranche memory tranche) {
         validateParams(params);
         if (position.price == 0) revert ZeroPrice();
 
@@ -261,7 +272,8 @@ library TrancheMath {
             tranche.bonus = params.maxBonus;
             repaidAssets = debtAssets;
         } else {
-            tranche.bonus = bonusDown(tranche.ratioBefore, params);
+            uint256 rampBonus = bonusDown(tranche.ratioBefore, params);
+            tranche.bonus = extraBonus >= params.maxBonus - rampBonus ? params.maxBonus : rampBonus + extraBonus;
             repaidAssets = cappedRepayToTargetUp(position, params, tranche.bonus, windowRemainingAssets);
             if (repaidAssets == debtAssets || debtAssets - repaidAssets < params.minDebt) {
                 tranche.kind = TrancheKind.DustClose;

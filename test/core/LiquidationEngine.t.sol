@@ -297,6 +297,56 @@ contract LiquidationEngineTest is EngineBaseTest {
         assertApproxEqAbs(pool.totalAssets() - assetsBefore, toFund, 1, "half of the fee donated to lenders");
     }
 
+    // ------------------------------------------------------------------ time bonus
+
+    function test_timeBonus_growsWhileEligibleAndIsCapped() public {
+        uint256 perSecond = uint256(0.01e18) / 1 hours; // 1 % of bonus per hour
+        vm.prank(RISK_MANAGER);
+        engine.setTimeBonus(marketId, perSecond);
+        oracle.setPrice(_price(2500)); // ratio 1.190476: ramp bonus 0.023174...
+        vm.expectEmit(address(engine));
+        emit ILiquidationEngine.FlagLiquidatable(positionId, block.timestamp);
+        engine.flagLiquidatable(positionId);
+        skip(1 hours);
+        assertEq(engine.extraBonusOf(positionId), perSecond * 1 hours);
+        uint256 ramp = _bonus(vault.positionHealth(positionId).ratio); // with an hour of interest
+        assertEq(engine.previewLiquidation(positionId).bonus, ramp + perSecond * 1 hours, "ramp + time");
+        skip(10 hours);
+        assertEq(engine.previewLiquidation(positionId).bonus, 0.06e18, "capped at maxBonus");
+    }
+
+    function test_timeBonus_restartsAfterEachTrancheGraceWindowAndClearsWhenHealthy() public {
+        vm.prank(RISK_MANAGER);
+        engine.setTimeBonus(marketId, uint256(0.01e18) / 1 hours);
+        oracle.setPrice(_price(2300));
+        _liquidate(type(uint256).max); // capped: still below maintenance afterwards
+        ILiquidationEngine.TrancheState memory s = engine.trancheState(positionId);
+        assertEq(s.liquidatableSince, block.timestamp, "left liquidatable: flagged");
+        skip(300);
+        assertEq(engine.extraBonusOf(positionId), 0, "counts from the end of the grace window");
+        skip(60);
+        assertEq(engine.extraBonusOf(positionId), (uint256(0.01e18) / 1 hours) * 60);
+        oracle.setPrice(_price(3000));
+        engine.flagLiquidatable(positionId);
+        assertEq(engine.trancheState(positionId).liquidatableSince, 0, "healthy: cleared");
+        assertEq(engine.extraBonusOf(positionId), 0);
+    }
+
+    function test_timeBonus_setterAndFlagValidate() public {
+        uint256 limit = engine.MAX_TIME_BONUS_PER_SECOND();
+        vm.startPrank(RISK_MANAGER);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.TimeBonusTooHigh.selector, limit + 1, limit));
+        engine.setTimeBonus(marketId, limit + 1);
+        vm.expectRevert(abi.encodeWithSelector(IMarginVault.UnknownMarket.selector, 9));
+        engine.setTimeBonus(9, 1);
+        vm.stopPrank();
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.UnknownPosition.selector, 9));
+        engine.flagLiquidatable(9);
+        oracle.setStatus(IOracle.PriceStatus.Invalid);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidPrice.selector, marketId));
+        engine.flagLiquidatable(positionId);
+    }
+
     function test_setFeeConfig_validates() public {
         vm.startPrank(RISK_MANAGER);
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InsuranceShareTooHigh.selector, 1e18 + 1));

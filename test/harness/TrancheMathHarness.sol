@@ -11,6 +11,7 @@ contract TrancheMathHarness {
         TrancheMath.PositionState position;
         TrancheMath.Params params;
         uint256 windowRemainingAssets;
+        uint256 extraBonus;
     }
 
     function validateParams(TrancheMath.Params memory params) external pure {
@@ -29,10 +30,11 @@ contract TrancheMathHarness {
     function computeTranches(Case[] memory cases) external pure returns (TrancheMath.Tranche[] memory tranches) {
         tranches = new TrancheMath.Tranche[](cases.length);
         for (uint256 i = 0; i < cases.length; ++i) {
-            tranches[i] = TrancheMath.computeTranche(
+            tranches[i] = TrancheMath.computeTrancheWithExtraBonus(
                 cases[i].position,
                 cases[i].params,
-                cases[i].windowRemainingAssets
+                cases[i].windowRemainingAssets,
+                cases[i].extraBonus
             );
         }
     }

@@ -254,6 +254,17 @@ contract TrancheMathTest is Test {
         assertEq(t.badDebtAssets, 10_000 * USDC - 8_490_566_038);
     }
 
+    function test_computeTranche_extraBonusAddsToRampAndIsCapped() public pure {
+        TrancheMath.PositionState memory s = _position(10_000 * USDC, 1.14e18); // ramp bonus 0.04
+        TrancheMath.Tranche memory t = TrancheMath.computeTrancheWithExtraBonus(s, _params(), _unbounded(), 0.01e18);
+        assertEq(t.bonus, 0.05e18);
+        t = TrancheMath.computeTrancheWithExtraBonus(s, _params(), _unbounded(), 0.05e18);
+        assertEq(t.bonus, 0.06e18, "capped at maxBonus");
+        t = TrancheMath.computeTrancheWithExtraBonus(s, _params(), _unbounded(), type(uint256).max);
+        assertEq(t.bonus, 0.06e18, "no overflow");
+        assertEq(TrancheMath.computeTranche(s, _params(), _unbounded()).bonus, 0.04e18);
+    }
+
     function test_computeTranche_revertsOnZeroPrice() public {
         vm.expectRevert(TrancheMath.ZeroPrice.selector);
         harness.computeTranche(TrancheMath.PositionState(1e18, 1, 0), _params(), 0);

@@ -22,6 +22,8 @@ interface ParityCase {
   position: PositionState;
   params: TrancheParams;
   windowRemainingAssets: bigint;
+  /** Time component of the bonus (WAD). */
+  extraBonus: bigint;
   label: string;
 }
 
@@ -93,10 +95,12 @@ function randomCase(rng: Rng, index: number): ParityCase {
   const ratio = randomRatio(rng, params);
   const collateralAssets = (ratio * debtAssets * WAD) / price;
   const windowRemainingAssets = rng.pick([0n, MAX_UINT256, rng.between(0n, debtAssets * 2n)]);
+  const extraBonus = rng.pick([0n, 0n, rng.between(0n, MAX_BONUS), MAX_UINT256]);
   return {
     position: { collateralAssets, debtAssets, price },
     params,
     windowRemainingAssets,
+    extraBonus,
     label: `#${index} collateral ${collateralDecimals}d / quote ${quoteDecimals}d`,
   };
 }
@@ -121,12 +125,18 @@ function extremeCases(rng: Rng): ParityCase[] {
     position: { collateralAssets, debtAssets, price },
     params,
     windowRemainingAssets: i % 2 === 0 ? MAX_UINT256 : 0n,
+    extraBonus: 0n,
     label: `extreme #${i}`,
   }));
 }
 
 function toSolidity(c: ParityCase): TrancheMathHarness.CaseStruct {
-  return { position: c.position, params: c.params, windowRemainingAssets: c.windowRemainingAssets };
+  return {
+    position: c.position,
+    params: c.params,
+    windowRemainingAssets: c.windowRemainingAssets,
+    extraBonus: c.extraBonus,
+  };
 }
 
 function fromSolidity(t: TrancheMathTypes.TrancheStructOutput): Tranche {
@@ -161,7 +171,7 @@ describe("TrancheMath TypeScript mirror", function () {
       const batch = cases.slice(start, start + BATCH);
       const onChain = await harness.computeTranches(batch.map(toSolidity));
       batch.forEach((c, i) => {
-        const expected = computeTranche(c.position, c.params, c.windowRemainingAssets);
+        const expected = computeTranche(c.position, c.params, c.windowRemainingAssets, c.extraBonus);
         const actual = onChain[i];
         expect(actual, c.label).to.not.equal(undefined);
         expect(fromSolidity(actual!), c.label).to.deep.equal(expected);

@@ -229,9 +229,16 @@ export function cappedRepayToTargetUp(
 /**
  * Sizes the tranche a keeper may liquidate now, exactly as `TrancheMath.computeTranche` does.
  * @param windowRemainingAssets debt (quote units) the market's rolling window still allows to be liquidated.
+ * @param extraBonus time component of the bonus (WAD), added to the ramp bonus of a partial or dust tranche and
+ * capped with it at `maxBonus` (`computeTrancheWithExtraBonus` on-chain).
  * @throws {TrancheMathError} when a parameter is out of bounds or the price is zero.
  */
-export function computeTranche(position: PositionState, params: TrancheParams, windowRemainingAssets: bigint): Tranche {
+export function computeTranche(
+  position: PositionState,
+  params: TrancheParams,
+  windowRemainingAssets: bigint,
+  extraBonus: bigint = 0n,
+): Tranche {
   validateParams(params);
   if (position.price === 0n) throw new ZeroPriceError();
 
@@ -253,7 +260,8 @@ export function computeTranche(position: PositionState, params: TrancheParams, w
     tranche.bonus = params.maxBonus;
     repaidAssets = debtAssets;
   } else {
-    tranche.bonus = bonusDown(ratioBefore, params);
+    const rampBonus = bonusDown(ratioBefore, params);
+    tranche.bonus = extraBonus >= params.maxBonus - rampBonus ? params.maxBonus : rampBonus + extraBonus;
     repaidAssets = cappedRepayToTargetUp(position, params, tranche.bonus, windowRemainingAssets);
 
     if (repaidAssets === debtAssets || debtAssets - repaidAssets < params.minDebt) {
