@@ -1,2 +1,3 @@
 /** Sluice SDK: typed client and the TypeScript mirror of the protocol's math. */
 export * from "./math/index.js";
+export * from "./liquidation/index.js";

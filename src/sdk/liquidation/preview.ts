@@ -1,0 +1,146 @@
+/**
+ * TypeScript mirror of `LiquidationEngine.previewLiquidation`: from a position's on-chain state, what a keeper's
+ * `liquidate(positionId, type(uint256).max, …)` would do now, or why it cannot. Same steps and rounding as the
+ * contract; a parity test (`test/sdk/liquidationPreview.parity.test.ts`) holds the two together.
+ *
+ * Units: amounts token-native; ratios and bonuses WAD; prices quote units per collateral unit × 1e36; times in
+ * seconds.
+ */
+import { Rounding, mulDiv } from "../math/fixedPoint.js";
+import { TrancheKind, WAD, computeTranche, type TrancheParams } from "../math/trancheMath.js";
+
+/** Why a position cannot be liquidated now; numeric values equal `ILiquidationEngine.Reason`. */
+export enum LiquidationReason {
+  None = 0,
+  UnknownPosition = 1,
+  NoDebt = 2,
+  InvalidPrice = 3,
+  Healthy = 4,
+  GracePeriod = 5,
+  WindowExhausted = 6,
+}
+
+/** A market's risk parameters as `IMarginVault.RiskParams` holds them. */
+export interface RiskParams extends TrancheParams {
+  /** Keeper's part of the bonus (WAD). */
+  keeperShare: bigint;
+  /** Debt a market may liquidate per window (quote units). */
+  windowLimit: bigint;
+  /** Length of the market window (seconds). */
+  window: bigint;
+  /** Grace window between two tranches of one position (seconds). */
+  trancheCooldown: bigint;
+}
+
+/** Everything the preview reads from the chain. */
+export interface LiquidationState {
+  /** False when the position does not exist. */
+  exists: boolean;
+  collateralAssets: bigint;
+  /** Debt after accruing now, rounded up (`MarginVault.debtAssetsOf`). */
+  debtAssets: bigint;
+  /** Oracle price (1e36-scaled) and whether it is valid (`Primary` or `Fallback`). */
+  price: bigint;
+  priceValid: boolean;
+  params: RiskParams;
+  /** `TrancheState` of the position. */
+  liquidatableSince: bigint;
+  lastTrancheAt: bigint;
+  /** Market window bookkeeping (`windowStart`, `windowLiquidatedAssets`). */
+  windowStart: bigint;
+  windowLiquidatedAssets: bigint;
+  /** Market time bonus (WAD per second). */
+  timeBonusPerSecond: bigint;
+  /** Block timestamp the preview is for. */
+  now: bigint;
+}
+
+/** What `liquidate` would do; fields as `ILiquidationEngine.Preview`. */
+export interface LiquidationPreview {
+  reason: LiquidationReason;
+  kind: TrancheKind;
+  ratioBefore: bigint;
+  bonus: bigint;
+  repaidAssets: bigint;
+  seizedAssets: bigint;
+  protocolFee: bigint;
+  badDebtAssets: bigint;
+  fullClose: boolean;
+  nextEligibleAt: bigint;
+}
+
+/** Debt the market window still allows (as `LiquidationEngine.windowRemaining`). */
+export function windowRemaining(state: LiquidationState): bigint {
+  const { params } = state;
+  if (state.now >= state.windowStart + params.window) return params.windowLimit;
+  return state.windowLiquidatedAssets >= params.windowLimit ? 0n : params.windowLimit - state.windowLiquidatedAssets;
+}
+
+/** Time component of the bonus (as `LiquidationEngine.extraBonusOf`). */
+export function extraBonus(state: LiquidationState): bigint {
+  if (state.liquidatableSince === 0n) return 0n;
+  let start = state.liquidatableSince;
+  if (state.lastTrancheAt !== 0n) {
+    const graceEnd = state.lastTrancheAt + state.params.trancheCooldown;
+    if (graceEnd > start) start = graceEnd;
+  }
+  if (state.now <= start) return 0n;
+  return state.timeBonusPerSecond * (state.now - start);
+}
+
+/** `repaid · bonus · (1 − keeperShare)`, rounded up. */
+export function protocolFeeUp(repaidAssets: bigint, bonus: bigint, keeperShare: bigint): bigint {
+  return mulDiv(repaidAssets * bonus, WAD - keeperShare, WAD * WAD, Rounding.Up);
+}
+
+function emptyPreview(reason: LiquidationReason, nextEligibleAt: bigint): LiquidationPreview {
+  return {
+    reason,
+    kind: TrancheKind.Healthy,
+    ratioBefore: 0n,
+    bonus: 0n,
+    repaidAssets: 0n,
+    seizedAssets: 0n,
+    protocolFee: 0n,
+    badDebtAssets: 0n,
+    fullClose: false,
+    nextEligibleAt,
+  };
+}
+
+/** Mirror of `LiquidationEngine.previewLiquidation`. */
+export function previewLiquidation(state: LiquidationState): LiquidationPreview {
+  if (!state.exists) return emptyPreview(LiquidationReason.UnknownPosition, 0n);
+  const nextEligibleAt = state.lastTrancheAt === 0n ? 0n : state.lastTrancheAt + state.params.trancheCooldown;
+  if (!state.priceValid) return emptyPreview(LiquidationReason.InvalidPrice, nextEligibleAt);
+  if (state.debtAssets === 0n) return emptyPreview(LiquidationReason.NoDebt, nextEligibleAt);
+
+  const tranche = computeTranche(
+    { collateralAssets: state.collateralAssets, debtAssets: state.debtAssets, price: state.price },
+    state.params,
+    windowRemaining(state),
+    extraBonus(state),
+  );
+  let reason = LiquidationReason.None;
+  if (tranche.kind === TrancheKind.Healthy) reason = LiquidationReason.Healthy;
+  else if (
+    tranche.kind !== TrancheKind.FullClose &&
+    state.lastTrancheAt !== 0n &&
+    state.now < state.lastTrancheAt + state.params.trancheCooldown
+  ) {
+    reason = LiquidationReason.GracePeriod;
+  } else if (tranche.kind === TrancheKind.WindowExhausted) reason = LiquidationReason.WindowExhausted;
+
+  return {
+    reason,
+    kind: tranche.kind,
+    ratioBefore: tranche.ratioBefore,
+    bonus: tranche.bonus,
+    repaidAssets: tranche.repaidAssets,
+    seizedAssets: tranche.seizedAssets,
+    protocolFee: protocolFeeUp(tranche.repaidAssets, tranche.bonus, state.params.keeperShare),
+    badDebtAssets: tranche.badDebtAssets,
+    fullClose: tranche.kind === TrancheKind.FullClose || tranche.kind === TrancheKind.DustClose,
+    nextEligibleAt,
+  };
+}

@@ -1,0 +1,194 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import { WAD, previewLiquidation, type LiquidationState, type RiskParams } from "../../src/sdk/index.js";
+import type {
+  LiquidationEngine,
+  LendingPool,
+  MarginVault,
+  MockERC20,
+  MockOracle,
+} from "../../typechain-types/index.js";
+
+import { Rng } from "../helpers/rng.js";
+
+const USDC = 10n ** 6n;
+const PRICE_SCALE = 10n ** 36n;
+const price = (usd: bigint): bigint => (usd * USDC * PRICE_SCALE) / 10n ** 18n;
+
+/** Parameters as MarginVault stores them, in the shape of `IMarginVault.RiskParams`. */
+function riskParams(rng: Rng): RiskParams & { borrowCap: bigint; collateralCap: bigint } {
+  const maxBonus = rng.pick([6n * 10n ** 16n, 8n * 10n ** 16n, 5n * 10n ** 16n]);
+  return {
+    initialRatio: 14n * 10n ** 17n,
+    targetRatio: 125n * 10n ** 16n,
+    maintenanceRatio: 12n * 10n ** 17n,
+    fullLiquidationRatio: 108n * 10n ** 16n,
+    minBonus: 2n * 10n ** 16n,
+    maxBonus,
+    keeperShare: rng.pick([7n * 10n ** 17n, 5n * 10n ** 17n, WAD]),
+    maxTrancheShare: rng.pick([25n * 10n ** 16n, 5n * 10n ** 17n, WAD]),
+    maxTrancheDebt: rng.pick([250_000n * USDC, 3_000n * USDC]),
+    minDebt: 100n * USDC,
+    windowLimit: rng.pick([2_000_000n * USDC, 8_000n * USDC]),
+    window: 3600n,
+    trancheCooldown: rng.pick([300n, 0n, 900n]),
+    borrowCap: 10n ** 30n,
+    collateralCap: 10n ** 30n,
+  };
+}
+
+describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
+  it("equals the contract's preview on 1,000 random states (prices, grace windows, market windows, time bonus)", async function () {
+    const { ethers, networkHelpers } = await network.create();
+    const [admin, borrower, keeper] = await ethers.getSigners();
+    if (admin === undefined || borrower === undefined || keeper === undefined) throw new Error("missing signers");
+    const rng = new Rng(0x9e57n);
+
+    const quote: MockERC20 = await ethers.deployContract("MockERC20", ["USD Coin", "USDC", 6]);
+    const collateral: MockERC20 = await ethers.deployContract("MockERC20", ["Wrapped Ether", "WETH", 18]);
+    const oracle: MockOracle = await ethers.deployContract("MockOracle", [price(3000n)]);
+    const irm = await ethers.deployContract("InterestRateModel", [
+      0n,
+      4n * 10n ** 16n,
+      6n * 10n ** 17n,
+      8n * 10n ** 17n,
+    ]);
+    const pool: LendingPool = await ethers.deployContract("LendingPool", [
+      await quote.getAddress(),
+      "Sluice USDC",
+      "slUSDC",
+      admin.address,
+      await irm.getAddress(),
+      10n ** 17n,
+      admin.address,
+    ]);
+    const vault: MarginVault = await ethers.deployContract("MarginVault", [
+      admin.address,
+      admin.address,
+      admin.address,
+    ]);
+    const fund = await ethers.deployContract("InsuranceFund", [admin.address]);
+    const engine: LiquidationEngine = await ethers.deployContract("LiquidationEngine", [
+      await vault.getAddress(),
+      await fund.getAddress(),
+      admin.address,
+      admin.address,
+    ]);
+    await pool.setVault(await vault.getAddress());
+    await vault.setLiquidationEngine(await engine.getAddress());
+    await fund.setLiquidationEngine(await engine.getAddress());
+    let params = riskParams(rng);
+    await vault.createMarket(await collateral.getAddress(), await pool.getAddress(), await oracle.getAddress(), params);
+    const marketId = 1n;
+
+    await quote.mint(admin.address, 100_000_000n * USDC);
+    await quote.approve(await pool.getAddress(), ethers.MaxUint256);
+    await pool.deposit(100_000_000n * USDC, admin.address);
+    await quote.mint(keeper.address, 10n ** 15n * USDC);
+    await quote.connect(keeper).approve(await engine.getAddress(), ethers.MaxUint256);
+    await collateral.connect(borrower).approve(await vault.getAddress(), ethers.MaxUint256);
+
+    // Ten positions from 0.2 to 300 WETH, each at a ratio between 1.41 and 1.9.
+    const ids: bigint[] = [];
+    for (let i = 0; i < 10; i++) {
+      const collateralAssets = rng.between(2n * 10n ** 17n, 300n * 10n ** 18n);
+      const value = (collateralAssets * price(3000n)) / PRICE_SCALE;
+      const debt = (value * WAD) / rng.between(141n * 10n ** 16n, 19n * 10n ** 17n);
+      if (debt < 100n * USDC) continue;
+      await collateral.mint(borrower.address, collateralAssets);
+      const id = await vault.nextPositionId();
+      await vault.connect(borrower).openPosition(marketId);
+      await vault.connect(borrower).depositCollateral(id, collateralAssets);
+      await vault.connect(borrower).borrow(id, debt, borrower.address);
+      ids.push(id);
+    }
+    ids.push(999n); // an unknown position
+
+    const reasons = new Map<number, number>();
+    let states = 0;
+    for (let round = 0; states < 1_000; round++) {
+      // Move the world: price, time, sometimes the parameters, the time bonus, a flag or a tranche.
+      await oracle.setPrice(price(rng.between(1_700n, 3_200n)));
+      await oracle.setStatus(rng.between(0n, 19n) === 0n ? 0 : rng.between(0n, 4n) === 0n ? 2 : 1);
+      const elapsed = Number(rng.pick([0n, 1n, 60n, 299n, 300n, 1_000n, 4_000n]));
+      if (elapsed > 0) await networkHelpers.time.increase(elapsed);
+      if (round % 17 === 5) {
+        params = riskParams(rng);
+        await vault.setRiskParams(marketId, params).catch(() => undefined); // NoChange is fine
+      }
+      if (round % 11 === 3) await engine.setTimeBonus(marketId, rng.between(0n, 10n ** 16n / 3600n));
+      const target = rng.pick(ids);
+      if (rng.between(0n, 2n) === 0n) await engine.flagLiquidatable(target).catch(() => undefined);
+      if (rng.between(0n, 2n) === 0n) {
+        await engine
+          .connect(keeper)
+          .liquidate(target, ethers.MaxUint256, keeper.address, "0x")
+          .catch(() => undefined);
+      }
+      await networkHelpers.mine();
+
+      const now = BigInt(await networkHelpers.time.latest());
+      const onChainParams = await vault.riskParams(marketId);
+      const [oraclePrice, status] = await oracle.price();
+      const windowStart = await engine.windowStart(marketId);
+      const windowLiquidated = await engine.windowLiquidatedAssets(marketId);
+      const timeBonus = await engine.timeBonusPerSecond(marketId);
+      for (const id of ids) {
+        const position = await vault.position(id);
+        const trancheState = await engine.trancheState(id);
+        const state: LiquidationState = {
+          exists: position.owner !== ethers.ZeroAddress,
+          collateralAssets: position.collateralAssets,
+          debtAssets: position.owner === ethers.ZeroAddress ? 0n : await vault.debtAssetsOf(id),
+          price: oraclePrice,
+          priceValid: status !== 0n,
+          params: {
+            initialRatio: onChainParams.initialRatio,
+            targetRatio: onChainParams.targetRatio,
+            maintenanceRatio: onChainParams.maintenanceRatio,
+            fullLiquidationRatio: onChainParams.fullLiquidationRatio,
+            minBonus: onChainParams.minBonus,
+            maxBonus: onChainParams.maxBonus,
+            keeperShare: onChainParams.keeperShare,
+            maxTrancheShare: onChainParams.maxTrancheShare,
+            maxTrancheDebt: onChainParams.maxTrancheDebt,
+            minDebt: onChainParams.minDebt,
+            windowLimit: onChainParams.windowLimit,
+            window: onChainParams.window,
+            trancheCooldown: onChainParams.trancheCooldown,
+          },
+          liquidatableSince: trancheState.liquidatableSince,
+          lastTrancheAt: trancheState.lastTrancheAt,
+          windowStart,
+          windowLiquidatedAssets: windowLiquidated,
+          timeBonusPerSecond: timeBonus,
+          now,
+        };
+        const expected = previewLiquidation(state);
+        const actual = await engine.previewLiquidation(id);
+        const label = `round ${round}, position ${id}`;
+        expect(
+          {
+            reason: Number(actual.reason),
+            kind: Number(actual.kind),
+            ratioBefore: actual.ratioBefore,
+            bonus: actual.bonus,
+            repaidAssets: actual.repaidAssets,
+            seizedAssets: actual.seizedAssets,
+            protocolFee: actual.protocolFee,
+            badDebtAssets: actual.badDebtAssets,
+            fullClose: actual.fullClose,
+            nextEligibleAt: actual.nextEligibleAt,
+          },
+          label,
+        ).to.deep.equal(expected);
+        reasons.set(expected.reason, (reasons.get(expected.reason) ?? 0) + 1);
+        states++;
+      }
+    }
+    expect(states).to.be.at.least(1_000);
+    // The states reach liquidatable, healthy, grace-window, invalid-price and unknown-position previews.
+    for (const reason of [0, 1, 3, 4, 5]) expect(reasons.get(reason) ?? 0, `reason ${reason}`).to.be.greaterThan(0);
+  });
+});
