@@ -1,0 +1,118 @@
+/**
+ * Deploys a whole Sluice system for TypeScript tests: USDC-like quote (6 decimals), WETH-like collateral
+ * (18 decimals), a settable oracle, the interest-rate model, pool, vault, insurance fund and engine, with one market.
+ */
+import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+
+import type {
+  InsuranceFund,
+  LendingPool,
+  LiquidationEngine,
+  MarginVault,
+  MockERC20,
+  MockOracle,
+} from "../../typechain-types/index.js";
+
+export const USDC = 10n ** 6n;
+export const WAD = 10n ** 18n;
+export const PRICE_SCALE = 10n ** 36n;
+
+/** Price of one WETH (18 decimals) in USDC (6 decimals), 1e36-scaled. */
+export const wethPrice = (usd: bigint): bigint => (usd * USDC * PRICE_SCALE) / 10n ** 18n;
+
+/** The example parameters of ARCHITECTURE.md, in the shape of `IMarginVault.RiskParams`. */
+export function exampleRiskParams() {
+  return {
+    initialRatio: 14n * 10n ** 17n,
+    targetRatio: 125n * 10n ** 16n,
+    maintenanceRatio: 12n * 10n ** 17n,
+    fullLiquidationRatio: 108n * 10n ** 16n,
+    minBonus: 2n * 10n ** 16n,
+    maxBonus: 6n * 10n ** 16n,
+    keeperShare: 7n * 10n ** 17n,
+    maxTrancheShare: 25n * 10n ** 16n,
+    maxTrancheDebt: 250_000n * USDC,
+    minDebt: 100n * USDC,
+    windowLimit: 2_000_000n * USDC,
+    window: 3600n,
+    trancheCooldown: 300n,
+    borrowCap: 10n ** 30n,
+    collateralCap: 10n ** 30n,
+  };
+}
+
+export interface SluiceSystem {
+  admin: HardhatEthersSigner;
+  quote: MockERC20;
+  collateral: MockERC20;
+  oracle: MockOracle;
+  pool: LendingPool;
+  vault: MarginVault;
+  fund: InsuranceFund;
+  engine: LiquidationEngine;
+  marketId: bigint;
+}
+
+/**
+ * Deploys and wires everything; `admin` holds every role and has lent `lentAssets`. `slopes` are the interest-rate
+ * model's yearly slope1 and slope2 (WAD); zero slopes freeze interest, for tests that need exact amounts.
+ */
+export async function deploySystem(
+  ethers: HardhatEthers,
+  lentAssets: bigint,
+  slopes: readonly [bigint, bigint] = [4n * 10n ** 16n, 6n * 10n ** 17n],
+): Promise<SluiceSystem> {
+  const [admin] = await ethers.getSigners();
+  if (admin === undefined) throw new Error("no signer");
+  const quote = await ethers.deployContract("MockERC20", ["USD Coin", "USDC", 6]);
+  const collateral = await ethers.deployContract("MockERC20", ["Wrapped Ether", "WETH", 18]);
+  const oracle = await ethers.deployContract("MockOracle", [wethPrice(3000n)]);
+  const irm = await ethers.deployContract("InterestRateModel", [0n, slopes[0], slopes[1], 8n * 10n ** 17n]);
+  const pool = await ethers.deployContract("LendingPool", [
+    await quote.getAddress(),
+    "Sluice USDC",
+    "slUSDC",
+    admin.address,
+    await irm.getAddress(),
+    10n ** 17n,
+    admin.address,
+  ]);
+  const vault = await ethers.deployContract("MarginVault", [admin.address, admin.address, admin.address]);
+  const fund = await ethers.deployContract("InsuranceFund", [admin.address]);
+  const engine = await ethers.deployContract("LiquidationEngine", [
+    await vault.getAddress(),
+    await fund.getAddress(),
+    admin.address,
+    admin.address,
+  ]);
+  await pool.setVault(await vault.getAddress());
+  await vault.setLiquidationEngine(await engine.getAddress());
+  await fund.setLiquidationEngine(await engine.getAddress());
+  await vault.createMarket(
+    await collateral.getAddress(),
+    await pool.getAddress(),
+    await oracle.getAddress(),
+    exampleRiskParams(),
+  );
+  await quote.mint(admin.address, lentAssets);
+  await quote.approve(await pool.getAddress(), lentAssets);
+  await pool.deposit(lentAssets, admin.address);
+  return { admin, quote, collateral, oracle, pool, vault, fund, engine, marketId: 1n };
+}
+
+/** Opens a position for `owner` with `collateralAssets` of WETH and `debtAssets` of USDC borrowed. */
+export async function openPosition(
+  system: SluiceSystem,
+  owner: HardhatEthersSigner,
+  collateralAssets: bigint,
+  debtAssets: bigint,
+): Promise<bigint> {
+  const { vault, collateral, marketId } = system;
+  await collateral.mint(owner.address, collateralAssets);
+  await collateral.connect(owner).approve(await vault.getAddress(), collateralAssets);
+  const id = await vault.nextPositionId();
+  await vault.connect(owner).openPosition(marketId);
+  await vault.connect(owner).depositCollateral(id, collateralAssets);
+  await vault.connect(owner).borrow(id, debtAssets, owner.address);
+  return id;
+}
