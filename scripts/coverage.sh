@@ -19,8 +19,16 @@ for ((i = 0; i < ${#tests[@]}; i += group_size)); do
   cp coverage/lcov.info "$parts/$((n++)).info"
 done
 echo "coverage: TypeScript tests" >&2
-hardhat test mocha --coverage
-cp coverage/lcov.info "$parts/$((n++)).info"
+# `test mocha --coverage` instruments every source in one job; when that outgrows the wasm heap (HHE908), the report
+# keeps the Solidity tests' coverage and says so, rather than failing.
+if hardhat test mocha --coverage >"$parts/mocha.log" 2>&1; then
+  cp coverage/lcov.info "$parts/$((n++)).info"
+elif grep -q "HHE908" "$parts/mocha.log"; then
+  echo "coverage: TypeScript tests NOT included: their instrumented build overflows the wasm compiler (HHE908)" >&2
+else
+  cat "$parts/mocha.log" >&2
+  exit 1
+fi
 
 node scripts/coverage-merge.ts coverage/lcov.info "$parts"/*.info
 rm -rf "$parts"
