@@ -3,28 +3,47 @@ pragma solidity ^0.8.28;
 
 import {IOracle} from "../../contracts/interfaces/IOracle.sol";
 
-/// @notice Test-only oracle: the test sets the price and where it came from.
+/// @notice Test-only oracle: returns whatever price and status the test sets (a zero price when `Invalid`, unless set
+/// together with `set`), or reverts on demand; counts `updatePrice()` calls.
 contract MockOracle is IOracle {
-    uint256 internal _price;
-    PriceStatus internal _status;
+    uint256 public mockPrice;
+    PriceStatus public mockStatus;
+    bool public reverts;
+    /// @notice Whether an `Invalid` status reports the set price instead of 0.
+    bool public rawInvalidPrice;
+    /// @notice How many times `updatePrice()` was called (shows that a caller or wrapper forwards the update).
     uint256 public updateCount;
 
     constructor(uint256 price_) {
-        _price = price_;
-        _status = PriceStatus.Primary;
+        mockPrice = price_;
+        mockStatus = PriceStatus.Primary;
     }
 
-    function setPrice(uint256 price_) external {
-        _price = price_;
+    /// @notice Sets the price, keeping the status.
+    function setPrice(uint256 newPrice) external {
+        mockPrice = newPrice;
     }
 
-    function setStatus(PriceStatus status_) external {
-        _status = status_;
+    /// @notice Sets the status, keeping the price (reported as 0 while `Invalid`).
+    function setStatus(PriceStatus newStatus) external {
+        mockStatus = newStatus;
+    }
+
+    /// @notice Sets both, reported as given even when `Invalid` (to test callers that must ignore such a price).
+    function set(uint256 newPrice, PriceStatus newStatus) external {
+        mockPrice = newPrice;
+        mockStatus = newStatus;
+        rawInvalidPrice = true;
+    }
+
+    function setReverts(bool newReverts) external {
+        reverts = newReverts;
     }
 
     function price() public view returns (uint256, PriceStatus) {
-        if (_status == PriceStatus.Invalid) return (0, PriceStatus.Invalid);
-        return (_price, _status);
+        require(!reverts, "MockOracle: reverts");
+        if (mockStatus == PriceStatus.Invalid && !rawInvalidPrice) return (0, PriceStatus.Invalid);
+        return (mockPrice, mockStatus);
     }
 
     function updatePrice() external returns (uint256, PriceStatus) {

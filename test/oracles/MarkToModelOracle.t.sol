@@ -9,7 +9,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {MarkToModelOracle} from "../../contracts/oracles/MarkToModelOracle.sol";
 import {IMarkToModelOracle} from "../../contracts/interfaces/IMarkToModelOracle.sol";
 import {IOracle} from "../../contracts/interfaces/IOracle.sol";
-import {OracleMock} from "../mocks/OracleMock.sol";
+import {MockOracle} from "../mocks/MockOracle.sol";
 import {UniswapV3PoolMock} from "../mocks/UniswapV3PoolMock.sol";
 
 /// @notice Unit and fuzz tests for MarkToModelOracle against a primary-oracle double and a pool double: which source
@@ -40,7 +40,7 @@ contract MarkToModelOracleTest is Test {
     /// @dev 3000 USDC per WETH as a 1e36-scaled price of one wei.
     uint256 internal constant PRICE_3000 = 3e27;
 
-    OracleMock internal primary;
+    MockOracle internal primary;
     UniswapV3PoolMock internal pool;
     /// @dev Collateral is token0.
     MarkToModelOracle internal oracle0;
@@ -49,7 +49,7 @@ contract MarkToModelOracleTest is Test {
 
     function setUp() public {
         vm.warp(NOW);
-        primary = new OracleMock();
+        primary = new MockOracle(0);
         pool = new UniswapV3PoolMock(TOKEN_LOW, TOKEN_HIGH);
         pool.setLiquidity(MIN_LIQUIDITY);
         oracle0 = _deploy(TOKEN_LOW, TOKEN_HIGH);

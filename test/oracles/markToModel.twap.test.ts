@@ -11,7 +11,7 @@ import type {
   ChainlinkOracle,
   MarkToModelOracle,
   MockV3Aggregator,
-  TestERC20,
+  MockERC20,
   UniswapV3LiquidityProvider,
 } from "../../typechain-types/index.js";
 
@@ -119,10 +119,10 @@ for (const collateralIsToken0 of [true, false]) {
       const deployer = signer;
 
       // Tokens: redeploy the collateral until the address order gives the wanted token order.
-      const usdc: TestERC20 = await ethers.deployContract("TestERC20", ["USD Coin", "USDC", 6]);
-      let weth: TestERC20 = await ethers.deployContract("TestERC20", ["Wrapped Ether", "WETH", 18]);
+      const usdc: MockERC20 = await ethers.deployContract("MockERC20", ["USD Coin", "USDC", 6]);
+      let weth: MockERC20 = await ethers.deployContract("MockERC20", ["Wrapped Ether", "WETH", 18]);
       while (BigInt(await weth.getAddress()) < BigInt(await usdc.getAddress()) !== collateralIsToken0) {
-        weth = await ethers.deployContract("TestERC20", ["Wrapped Ether", "WETH", 18]);
+        weth = await ethers.deployContract("MockERC20", ["Wrapped Ether", "WETH", 18]);
       }
       const wethAddress = await weth.getAddress();
       const usdcAddress = await usdc.getAddress();
@@ -191,7 +191,7 @@ for (const collateralIsToken0 of [true, false]) {
       const oracle = await deployOracle(LIQUIDITY / 2n);
 
       /** Sells `amountIn` of `tokenIn` for the other token through the SwapRouter; returns the pool tick after it. */
-      async function swap(tokenIn: TestERC20, amountIn: bigint): Promise<bigint> {
+      async function swap(tokenIn: MockERC20, amountIn: bigint): Promise<bigint> {
         const tokenInAddress = await tokenIn.getAddress();
         await (
           await router.exactInputSingle({
