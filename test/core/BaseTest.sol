@@ -106,6 +106,13 @@ abstract contract BaseTest is Test {
         vm.stopPrank();
     }
 
+    /// @dev The pool's books: lenders' assets plus reserves are cash plus loans, and the tracked cash is the balance.
+    function _assertPoolBooks() internal view {
+        (uint256 cash, uint256 borrows, uint256 reserves) = pool.expectedBalances();
+        assertEq(pool.totalAssets() + reserves, cash + borrows, "totalAssets + reserves == cash + borrows");
+        assertEq(pool.cashAssets(), quote.balanceOf(address(pool)), "tracked cash == balance");
+    }
+
     function _status(IOracle.PriceStatus s) internal pure returns (uint8) {
         return uint8(s);
     }

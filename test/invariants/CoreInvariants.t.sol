@@ -22,15 +22,10 @@ contract CoreInvariantsTest is BaseTest {
         targetContract(address(handler));
     }
 
-    /// @notice Lenders' assets plus reserves are exactly the cash plus what is lent out.
-    function invariant_poolAssetsAreCashPlusBorrows() public view {
-        (uint256 cash, uint256 borrows, uint256 reserves) = pool.expectedBalances();
-        assertEq(pool.totalAssets() + reserves, cash + borrows);
-    }
-
-    /// @notice The pool's tracked cash is exactly its token balance (nothing arrives or leaves unaccounted).
-    function invariant_poolCashMatchesBalance() public view {
-        assertEq(pool.cashAssets(), quote.balanceOf(address(pool)));
+    /// @notice Lenders' assets plus reserves are exactly the cash plus what is lent out, and the pool's tracked cash
+    /// is exactly its token balance (nothing arrives or leaves unaccounted).
+    function invariant_poolBooksBalance() public view {
+        _assertPoolBooks();
     }
 
     /// @notice The sum of positions' collateral is the market's total and the vault's balance.

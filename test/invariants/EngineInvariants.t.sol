@@ -56,9 +56,7 @@ contract EngineInvariantsTest is EngineBaseTest {
 
     /// @notice Pool and vault books stay consistent through liquidations and write-offs.
     function invariant_accountingConsistent() public view {
-        (uint256 cash, uint256 borrows, uint256 reserves) = pool.expectedBalances();
-        assertEq(pool.totalAssets() + reserves, cash + borrows);
-        assertEq(pool.cashAssets(), quote.balanceOf(address(pool)));
+        _assertPoolBooks();
         assertEq(vault.market(marketId).totalCollateralAssets, collateral.balanceOf(address(vault)));
         assertEq(vault.market(marketId).totalDebtShares, pool.totalBorrowShares());
     }
