@@ -14,6 +14,7 @@ import {IInterestRateModel} from "../interfaces/IInterestRateModel.sol";
 import {ILendingPool} from "../interfaces/ILendingPool.sol";
 import {InterestMath} from "../libraries/InterestMath.sol";
 import {SharesMath} from "../libraries/SharesMath.sol";
+import {TransferLib} from "../libraries/TransferLib.sol";
 
 /// @title LendingPool
 /// @notice ERC-4626 vault over one quote asset that lends only to the MarginVault.
@@ -264,25 +265,17 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
     function donate(uint256 assets) external nonReentrant {
         if (assets == 0) revert ZeroAmount();
         _accrueInterest();
-        _pullExact(msg.sender, assets);
+        TransferLib.pullExact(IERC20(asset()), msg.sender, address(this), assets);
         cashAssets += assets;
         emit Donate(msg.sender, assets);
     }
 
     /// @dev Pulls the assets, rejecting tokens whose received amount differs (fee-on-transfer), then mints.
     function _deposit(address caller, address receiver, uint256 assets, uint256 shares) internal override {
-        _pullExact(caller, assets);
+        TransferLib.pullExact(IERC20(asset()), caller, address(this), assets);
         cashAssets += assets;
         _mint(receiver, shares);
         emit Deposit(caller, receiver, assets, shares);
-    }
-
-    function _pullExact(address from, uint256 assets) internal {
-        IERC20 token = IERC20(asset());
-        uint256 balanceBefore = token.balanceOf(address(this));
-        token.safeTransferFrom(from, address(this), assets);
-        uint256 received = token.balanceOf(address(this)) - balanceBefore;
-        if (received != assets) revert TransferAmountMismatch(address(token), assets, received);
     }
 
     /// @dev Takes the assets out of the cash, then burns and transfers.

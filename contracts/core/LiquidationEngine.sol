@@ -14,6 +14,7 @@ import {IOracle} from "../interfaces/IOracle.sol";
 import {ITrancheLiquidationCallback} from "../interfaces/ITrancheLiquidationCallback.sol";
 import {RiskParamsLib} from "../libraries/RiskParamsLib.sol";
 import {TrancheMath} from "../libraries/TrancheMath.sol";
+import {TransferLib} from "../libraries/TransferLib.sol";
 
 /// @title LiquidationEngine
 /// @notice Sizes and executes liquidation tranches over the MarginVault's positions.
@@ -290,11 +291,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     function _collectAndRepay(uint256 positionId, Plan memory plan, address keeper) internal {
         IERC20 quote = IERC20(plan.market.pool.asset());
         uint256 repaidAssets = plan.tranche.repaidAssets;
-        uint256 total = repaidAssets + plan.protocolFee;
-        uint256 balanceBefore = quote.balanceOf(address(this));
-        quote.safeTransferFrom(keeper, address(this), total);
-        uint256 received = quote.balanceOf(address(this)) - balanceBefore;
-        if (received != total) revert TransferAmountMismatch(address(quote), total, received);
+        TransferLib.pullExact(quote, keeper, address(this), repaidAssets + plan.protocolFee);
 
         quote.forceApprove(address(vault), repaidAssets);
         (uint256 actual, ) = vault.repayFor(positionId, repaidAssets, address(this));

@@ -15,6 +15,7 @@ import {IMarginVault} from "../interfaces/IMarginVault.sol";
 import {IOracle} from "../interfaces/IOracle.sol";
 import {RiskParamsLib} from "../libraries/RiskParamsLib.sol";
 import {TrancheMath} from "../libraries/TrancheMath.sol";
+import {TransferLib} from "../libraries/TransferLib.sol";
 
 /// @title MarginVault
 /// @notice Markets and isolated positions: open, deposit, withdraw, borrow, repay, close.
@@ -165,7 +166,7 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         m.totalCollateralAssets = totalCollateral.toUint128();
 
         emit DepositCollateral(positionId, msg.sender, assets);
-        _pullExact(m.collateralToken, msg.sender, address(this), assets);
+        TransferLib.pullExact(m.collateralToken, msg.sender, address(this), assets);
     }
 
     /// @inheritdoc IMarginVault
@@ -438,7 +439,7 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         m.totalDebtShares -= uint128(shares);
 
         emit Repay(positionId, payer, repaidAssets, shares);
-        _pullExact(IERC20(pool.asset()), payer, address(pool), repaidAssets);
+        TransferLib.pullExact(IERC20(pool.asset()), payer, address(pool), repaidAssets);
         pool.repay(shares, repaidAssets);
     }
 
@@ -450,14 +451,6 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         uint256 ratio = TrancheMath.ratioDown(p.collateralAssets, price, debtAssets);
         uint256 initialRatio = _riskParams[p.marketId].initialRatio;
         if (ratio < initialRatio) revert RatioBelowInitial(positionId, ratio, initialRatio);
-    }
-
-    /// @dev Transfers `assets` and requires `to` to receive exactly that (rejects fee-on-transfer tokens).
-    function _pullExact(IERC20 token, address from, address to, uint256 assets) internal {
-        uint256 balanceBefore = token.balanceOf(to);
-        token.safeTransferFrom(from, to, assets);
-        uint256 received = token.balanceOf(to) - balanceBefore;
-        if (received != assets) revert TransferAmountMismatch(address(token), assets, received);
     }
 
     function _requireMarket(uint256 marketId) internal view returns (Market storage m) {

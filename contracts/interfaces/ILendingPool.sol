@@ -54,8 +54,6 @@ interface ILendingPool is IERC4626 {
     error NoChange();
     /// @notice Thrown when more shares are repaid or written off than are borrowed.
     error SharesExceedBorrowed(uint256 shares, uint256 totalBorrowShares);
-    /// @notice Thrown when a deposit's received amount differs from the amount (fee-on-transfer, rebasing tokens).
-    error TransferAmountMismatch(address token, uint256 expectedAssets, uint256 receivedAssets);
     /// @notice Thrown when there are no reserves, or no cash to pay them.
     error NothingToSweep();
 

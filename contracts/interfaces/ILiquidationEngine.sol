@@ -112,8 +112,6 @@ interface ILiquidationEngine {
     error TimeBonusTooHigh(uint256 bonusPerSecond, uint256 limit);
     /// @notice Thrown when the insurance share is above 100 %.
     error InsuranceShareTooHigh(uint256 insuranceShare);
-    /// @notice Thrown when a received amount differs from the amount sent (fee-on-transfer quote asset).
-    error TransferAmountMismatch(address token, uint256 expectedAssets, uint256 receivedAssets);
 
     /// @notice Records whether a position is below maintenance now (anyone may call): sets `liquidatableSince` to now
     /// if it is and was not flagged, clears it if it is healthy. Keepers flag early so the time bonus starts.

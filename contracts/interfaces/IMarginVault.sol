@@ -164,8 +164,6 @@ interface IMarginVault {
     error RepayTooSmall(uint256 positionId, uint256 assets);
     /// @notice Thrown when a position has no debt to repay or write off.
     error NoDebt(uint256 positionId);
-    /// @notice Thrown when a token transfer delivers a different amount (fee-on-transfer or rebasing tokens).
-    error TransferAmountMismatch(address token, uint256 expectedAssets, uint256 receivedAssets);
     /// @notice Thrown when a setter would not change anything.
     error NoChange();
     /// @notice Thrown when the market's pool does not lend to this vault.

@@ -12,6 +12,7 @@ import {LendingPool} from "../../contracts/core/LendingPool.sol";
 import {IInterestRateModel} from "../../contracts/interfaces/IInterestRateModel.sol";
 import {ILendingPool} from "../../contracts/interfaces/ILendingPool.sol";
 import {InterestMath} from "../../contracts/libraries/InterestMath.sol";
+import {TransferLib} from "../../contracts/libraries/TransferLib.sol";
 import {MockFeeOnTransferToken} from "../mocks/MockFeeOnTransferToken.sol";
 import {BaseTest} from "./BaseTest.sol";
 
@@ -157,7 +158,7 @@ contract LendingPoolTest is BaseTest {
         vm.startPrank(LENDER);
         fee.approve(address(feePool), type(uint256).max);
         vm.expectRevert(
-            abi.encodeWithSelector(ILendingPool.TransferAmountMismatch.selector, address(fee), 100e18, 99e18)
+            abi.encodeWithSelector(TransferLib.TransferAmountMismatch.selector, address(fee), 100e18, 99e18)
         );
         feePool.deposit(100e18, LENDER);
         vm.stopPrank();

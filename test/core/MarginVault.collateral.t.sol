@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {IMarginVault} from "../../contracts/interfaces/IMarginVault.sol";
 import {IOracle} from "../../contracts/interfaces/IOracle.sol";
+import {TransferLib} from "../../contracts/libraries/TransferLib.sol";
 import {MockFeeOnTransferToken} from "../mocks/MockFeeOnTransferToken.sol";
 import {BaseTest} from "./BaseTest.sol";
 
@@ -73,7 +74,7 @@ contract MarginVaultCollateralTest is BaseTest {
         fee.approve(address(vault), type(uint256).max);
         uint256 id = vault.openPosition(feeMarket);
         vm.expectRevert(
-            abi.encodeWithSelector(IMarginVault.TransferAmountMismatch.selector, address(fee), 100e18, 99e18)
+            abi.encodeWithSelector(TransferLib.TransferAmountMismatch.selector, address(fee), 100e18, 99e18)
         );
         vault.depositCollateral(id, 100e18);
         vm.stopPrank();
