@@ -237,7 +237,11 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             windowRemaining(plan.marketId),
             _extraBonus(positionId, plan.marketId, plan.params.trancheCooldown)
         );
-        plan.protocolFee = _protocolFeeUp(plan.tranche.repaidAssets, plan.tranche.bonus, plan.params.keeperShare);
+        plan.protocolFee = TrancheMath.protocolFeeUp(
+            plan.tranche.repaidAssets,
+            plan.tranche.bonus,
+            plan.params.keeperShare
+        );
         if (plan.tranche.kind == TrancheMath.TrancheKind.Healthy) return Reason.Healthy;
         if (plan.tranche.kind != TrancheMath.TrancheKind.FullClose) {
             uint256 lastTrancheAt = _trancheState[positionId].lastTrancheAt;
@@ -271,7 +275,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         );
         plan.tranche.badDebtAssets = 0;
         if (plan.tranche.kind == TrancheMath.TrancheKind.FullClose) plan.tranche.kind = TrancheMath.TrancheKind.Partial;
-        plan.protocolFee = _protocolFeeUp(maxRepayAssets, plan.tranche.bonus, plan.params.keeperShare);
+        plan.protocolFee = TrancheMath.protocolFeeUp(maxRepayAssets, plan.tranche.bonus, plan.params.keeperShare);
     }
 
     function _recordTranche(uint256 positionId, Plan memory plan) internal {
@@ -433,11 +437,6 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         if (state.lastTrancheAt != 0) start = Math.max(start, state.lastTrancheAt + cooldown);
         if (block.timestamp <= start) return 0;
         return timeBonusPerSecond[marketId] * (block.timestamp - start);
-    }
-
-    /// @dev `repaid * bonus * (1 - keeperShare)`, rounded up.
-    function _protocolFeeUp(uint256 repaidAssets, uint256 bonus, uint256 keeperShare) internal pure returns (uint256) {
-        return Math.mulDiv(repaidAssets * bonus, WAD - keeperShare, WAD * WAD, Math.Rounding.Ceil);
     }
 
     function _ratioOf(uint256 positionId, uint256 price) internal view returns (uint256) {

@@ -205,6 +205,12 @@ library TrancheMath {
         return Math.mulDiv(collateralAssets, price, (WAD + bonus) * (ORACLE_PRICE_SCALE / WAD), Math.Rounding.Ceil);
     }
 
+    /// @notice Protocol fee on a tranche: `repaidAssets * bonus * (1 - keeperShare)`, rounded up. The keeper receives
+    /// collateral worth `repaid * (1 + bonus)` and pays `repaid + fee`, so it nets `keeperShare` of the bonus.
+    function protocolFeeUp(uint256 repaidAssets, uint256 bonus, uint256 keeperShare) internal pure returns (uint256) {
+        return Math.mulDiv(repaidAssets * bonus, WAD - keeperShare, WAD * WAD, Math.Rounding.Ceil);
+    }
+
     /// @notice The repayment that restores the target ratio, capped by `maxTrancheShare * debt` (rounded up, so it is
     /// never 0 for a positive debt), `maxTrancheDebt`, `windowRemainingAssets` and the debt itself.
     function cappedRepayToTargetUp(

@@ -116,6 +116,14 @@ contract TrancheMathTest is Test {
         assertEq(TrancheMath.seizedAssetsDown(1, 0, PRICE_3000), 333_333_333);
     }
 
+    function test_protocolFeeUp_isTheProtocolsShareOfTheBonusRoundedUp() public pure {
+        // 1,000 USDC at a 5 % bonus, keeper share 70 %: 1,000 * 0.05 * 0.3 = 15 USDC exactly.
+        assertEq(TrancheMath.protocolFeeUp(1000 * USDC, 0.05e18, 0.7e18), 15 * USDC);
+        // 1 unit at 3 %, keeper share 70 %: 0.009 of a unit -> 1.
+        assertEq(TrancheMath.protocolFeeUp(1, 0.03e18, 0.7e18), 1);
+        assertEq(TrancheMath.protocolFeeUp(1000 * USDC, 0.05e18, 1e18), 0, "keeper takes the whole bonus");
+    }
+
     function test_repayForCollateralUp_roundsUp() public pure {
         // 1 WETH at 2000 with a 6 % bonus: 2000 / 1.06 = 1886.79245283... USDC -> up.
         assertEq(TrancheMath.repayForCollateralUp(1e18, (2000e6 * 1e36) / 1e18, 0.06e18), 1_886_792_453);

@@ -6,8 +6,7 @@
  * Units: amounts token-native; ratios and bonuses WAD; prices quote units per collateral unit × 1e36; times in
  * seconds.
  */
-import { Rounding, mulDiv } from "../math/fixedPoint.js";
-import { TrancheKind, WAD, computeTranche, type TrancheParams } from "../math/trancheMath.js";
+import { TrancheKind, computeTranche, protocolFeeUp, type TrancheParams } from "../math/trancheMath.js";
 
 /** Why a position cannot be liquidated now; numeric values equal `ILiquidationEngine.Reason`. */
 export enum LiquidationReason {
@@ -86,11 +85,6 @@ export function extraBonus(state: LiquidationState): bigint {
   }
   if (state.now <= start) return 0n;
   return state.timeBonusPerSecond * (state.now - start);
-}
-
-/** `repaid · bonus · (1 − keeperShare)`, rounded up. */
-export function protocolFeeUp(repaidAssets: bigint, bonus: bigint, keeperShare: bigint): bigint {
-  return mulDiv(repaidAssets * bonus, WAD - keeperShare, WAD * WAD, Rounding.Up);
 }
 
 function emptyPreview(reason: LiquidationReason, nextEligibleAt: bigint): LiquidationPreview {

@@ -198,6 +198,11 @@ export function repayToTargetUp(
   return ceilDiv(targetDebtWad - valueWad, denominator);
 }
 
+/** Protocol fee on a tranche: `repaid · bonus · (1 − keeperShare)`, rounded up (as `TrancheMath.protocolFeeUp`). */
+export function protocolFeeUp(repaidAssets: bigint, bonus: bigint, keeperShare: bigint): bigint {
+  return mulDiv(repaidAssets * bonus, WAD - keeperShare, WAD * WAD, Rounding.Up);
+}
+
 /** Collateral worth `repaidAssets · (1 + bonus)`, rounded down once. */
 export function seizedAssetsDown(repaidAssets: bigint, bonus: bigint, price: bigint): bigint {
   return mulDiv(repaidAssets, (WAD + bonus) * (ORACLE_PRICE_SCALE / WAD), price);
