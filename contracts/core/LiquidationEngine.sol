@@ -208,15 +208,20 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         IMarginVault.Position memory p,
         bool enforce
     ) internal returns (Plan memory plan) {
-        plan.marketId = p.marketId;
-        plan.market = vault.market(p.marketId);
-        plan.params = vault.riskParams(p.marketId);
+        plan = _load(p.marketId);
         plan.market.pool.accrueInterest();
         IOracle.PriceStatus status;
         (plan.price, status) = plan.market.oracle.updatePrice();
         if (status == IOracle.PriceStatus.Invalid) revert InvalidPrice(plan.marketId);
         Reason reason = _size(positionId, p, plan);
         if (enforce) _revertFor(reason, positionId, plan);
+    }
+
+    /// @dev A plan with the market's fixed parts and parameters filled in.
+    function _load(uint256 marketId) internal view returns (Plan memory plan) {
+        plan.marketId = marketId;
+        plan.market = vault.market(marketId);
+        plan.params = vault.riskParams(marketId);
     }
 
     /// @dev Sizes the tranche in `plan` (price already set) and says whether it may run now.
@@ -342,10 +347,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             preview.reason = Reason.UnknownPosition;
             return preview;
         }
-        Plan memory plan;
-        plan.marketId = p.marketId;
-        plan.market = vault.market(p.marketId);
-        plan.params = vault.riskParams(p.marketId);
+        Plan memory plan = _load(p.marketId);
         IOracle.PriceStatus status;
         (plan.price, status) = plan.market.oracle.price();
         preview.nextEligibleAt = nextEligibleAt(positionId);
