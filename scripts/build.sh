@@ -13,10 +13,24 @@ group_size="${SLUICE_BUILD_GROUP:-4}"
 echo "build: contracts" >&2
 hardhat "$@" build --quiet --no-tests
 
+# The wasm compiler also fails now and then on a group that built before ("null function or function signature
+# mismatch", HHE908, same sources): a failed group is built again one file at a time, and a file twice, before the
+# build gives up. A real compile error fails the same way every time, so it still stops the build.
+build_one() {
+  hardhat "${opts[@]}" build --quiet --no-contracts "$1" || {
+    echo "build: $1 failed; once more" >&2
+    hardhat "${opts[@]}" build --quiet --no-contracts "$1"
+  }
+}
+opts=("$@")
 mapfile -t tests < <(find test -name '*.t.sol' | sort)
 for ((i = 0; i < ${#tests[@]}; i += group_size)); do
-  echo "build: ${tests[*]:i:group_size}" >&2
-  hardhat "$@" build --quiet --no-contracts "${tests[@]:i:group_size}"
+  group=("${tests[@]:i:group_size}")
+  echo "build: ${group[*]}" >&2
+  if ! hardhat "$@" build --quiet --no-contracts "${group[@]}"; then
+    echo "build: group failed; one file at a time" >&2
+    for file in "${group[@]}"; do build_one "$file"; done
+  fi
 done
 # A last pass over everything: compiles nothing when the groups covered it all, and writes the TypeChain bindings.
 echo "build: everything else, and the TypeChain bindings" >&2

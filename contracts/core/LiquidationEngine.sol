@@ -42,6 +42,12 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     mapping(uint256 marketId => uint256) public windowStart;
     mapping(uint256 marketId => uint256) public windowLiquidatedAssets;
 
+    /// @dev An oracle's latest sequencer outage (see `IOracle.lastOutage`); zero when none or not read.
+    struct Outage {
+        uint256 downAt;
+        uint256 resumedAt;
+    }
+
     /// @dev Everything `liquidate` works out before it moves anything.
     struct Plan {
         uint256 marketId;
@@ -232,6 +238,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     ) internal view returns (Reason) {
         plan.debtAssets = vault.debtAssetsOf(positionId);
         if (plan.debtAssets == 0) return Reason.NoDebt;
+        TrancheState memory state = _trancheState[positionId];
+        Outage memory outage = _outageFor(state, plan.market.oracle);
+        uint256 graceEnd = _graceEnd(state.lastTrancheAt, plan.params.trancheCooldown, outage);
         plan.tranche = TrancheMath.computeTrancheWithExtraBonus(
             TrancheMath.PositionState({
                 collateralAssets: p.collateralAssets,
@@ -240,7 +249,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             }),
             RiskParamsLib.toTrancheParams(plan.params),
             windowRemaining(plan.marketId),
-            _extraBonus(positionId, plan.marketId, plan.params.trancheCooldown)
+            _extraBonus(state, timeBonusPerSecond[plan.marketId], graceEnd, outage)
         );
         plan.protocolFee = TrancheMath.protocolFeeUp(
             plan.tranche.repaidAssets,
@@ -248,11 +257,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             plan.params.keeperShare
         );
         if (plan.tranche.kind == TrancheMath.TrancheKind.Healthy) return Reason.Healthy;
-        if (plan.tranche.kind != TrancheMath.TrancheKind.FullClose) {
-            uint256 lastTrancheAt = _trancheState[positionId].lastTrancheAt;
-            if (lastTrancheAt != 0 && block.timestamp < lastTrancheAt + plan.params.trancheCooldown) {
-                return Reason.GracePeriod;
-            }
+        if (plan.tranche.kind != TrancheMath.TrancheKind.FullClose && block.timestamp < graceEnd) {
+            return Reason.GracePeriod;
         }
         if (plan.tranche.kind == TrancheMath.TrancheKind.WindowExhausted) return Reason.WindowExhausted;
         return Reason.None;
@@ -405,9 +411,11 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
 
     /// @inheritdoc ILiquidationEngine
     function nextEligibleAt(uint256 positionId) public view returns (uint256) {
-        uint256 lastTrancheAt = _trancheState[positionId].lastTrancheAt;
-        if (lastTrancheAt == 0) return 0;
-        return lastTrancheAt + vault.riskParams(vault.position(positionId).marketId).trancheCooldown;
+        TrancheState memory state = _trancheState[positionId];
+        if (state.lastTrancheAt == 0) return 0;
+        uint256 marketId = vault.position(positionId).marketId;
+        Outage memory outage = _outageFor(state, vault.market(marketId).oracle);
+        return _graceEnd(state.lastTrancheAt, vault.riskParams(marketId).trancheCooldown, outage);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -420,8 +428,11 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
 
     /// @inheritdoc ILiquidationEngine
     function extraBonusOf(uint256 positionId) external view returns (uint256) {
+        TrancheState memory state = _trancheState[positionId];
         uint256 marketId = vault.position(positionId).marketId;
-        return _extraBonus(positionId, marketId, vault.riskParams(marketId).trancheCooldown);
+        Outage memory outage = _outageFor(state, vault.market(marketId).oracle);
+        uint256 graceEnd = _graceEnd(state.lastTrancheAt, vault.riskParams(marketId).trancheCooldown, outage);
+        return _extraBonus(state, timeBonusPerSecond[marketId], graceEnd, outage);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -431,14 +442,44 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
 
     // ------------------------------------------------------------------ internals
 
-    /// @dev Time component of the bonus; see `extraBonusOf`.
-    function _extraBonus(uint256 positionId, uint256 marketId, uint256 cooldown) internal view returns (uint256) {
-        TrancheState memory state = _trancheState[positionId];
+    /// @dev The oracle's latest sequencer outage, read only when the position has a clock that it could stop.
+    function _outageFor(TrancheState memory state, IOracle oracle) internal view returns (Outage memory outage) {
+        if (state.lastTrancheAt == 0 && state.liquidatableSince == 0) return outage;
+        (outage.downAt, outage.resumedAt) = oracle.lastOutage();
+    }
+
+    /// @dev End of the grace window after a tranche at `lastTrancheAt` (0: no window). Time while the sequencer was
+    /// down does not count: if an outage ended (prices valid again at `resumedAt`) after the tranche and began
+    /// before the window ran out, the window's time left when it began runs again from `resumedAt`. An unknown
+    /// start (`downAt == 0`) counts as the tranche's own time, so the whole window runs again. While the sequencer
+    /// is down the window does not end (`type(uint256).max`).
+    function _graceEnd(uint256 lastTrancheAt, uint256 cooldown, Outage memory outage) internal pure returns (uint256) {
+        if (lastTrancheAt == 0) return 0;
+        uint256 end = lastTrancheAt + cooldown;
+        if (outage.resumedAt <= lastTrancheAt) return end;
+        uint256 pausedFrom = Math.max(outage.downAt, lastTrancheAt);
+        if (end <= pausedFrom) return end;
+        return Math.saturatingAdd(outage.resumedAt, end - pausedFrom);
+    }
+
+    /// @dev Time component of the bonus; see `extraBonusOf`. It counts from when the position was flagged or its
+    /// grace window ended, whichever is later, and not while the sequencer was down.
+    function _extraBonus(
+        TrancheState memory state,
+        uint256 perSecond,
+        uint256 graceEnd,
+        Outage memory outage
+    ) internal view returns (uint256) {
         if (state.liquidatableSince == 0) return 0;
-        uint256 start = state.liquidatableSince;
-        if (state.lastTrancheAt != 0) start = Math.max(start, state.lastTrancheAt + cooldown);
+        uint256 start = Math.max(state.liquidatableSince, graceEnd);
         if (block.timestamp <= start) return 0;
-        return timeBonusPerSecond[marketId] * (block.timestamp - start);
+        uint256 elapsed = block.timestamp - start;
+        if (outage.resumedAt > start) {
+            uint256 pausedFrom = Math.max(outage.downAt, start);
+            uint256 pausedTo = Math.min(outage.resumedAt, block.timestamp);
+            if (pausedTo > pausedFrom) elapsed -= pausedTo - pausedFrom;
+        }
+        return perSecond * elapsed;
     }
 
     function _ratioOf(uint256 positionId, uint256 price) internal view returns (uint256) {

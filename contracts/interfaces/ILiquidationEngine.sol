@@ -157,7 +157,11 @@ interface ILiquidationEngine {
 
     /// @notice A position's tranche history.
     function trancheState(uint256 positionId) external view returns (TrancheState memory);
-    /// @notice When the position's grace window ends (0 if it never had a tranche).
+    /// @notice When the position's grace window ends (0 if it never had a tranche): `lastTrancheAt +
+    /// trancheCooldown`, except that time while the L2 sequencer was down does not count (see `IOracle.lastOutage`):
+    /// when an outage that began before the window ran out ended after the tranche, the time the window had left
+    /// when the sequencer went down runs again from when prices became valid (the whole window if the start of the
+    /// outage is unknown); `type(uint256).max` while the sequencer is down.
     function nextEligibleAt(uint256 positionId) external view returns (uint256);
     /// @notice Debt the market's rolling window still allows to be liquidated (full closes bypass it).
     function windowRemaining(uint256 marketId) external view returns (uint256);

@@ -11,6 +11,8 @@ import {IOracle} from "./IOracle.sol";
 /// invalid, the price is the time-weighted average price of a Uniswap V3 pool over `TWAP_WINDOW` seconds (status
 /// `Fallback`), but only if all of these hold; otherwise the status is `Invalid` and the price 0:
 /// - a last good primary price has been recorded (it anchors the fallback);
+/// - the primary does not report an L2 sequencer outage that is still running (`lastOutage().resumedAt` after now:
+///   down, or in its restart grace period); `lastOutage()` is the primary's;
 /// - the pool's current in-range liquidity is at least `MIN_LIQUIDITY` (the market is deep enough);
 /// - the pool can answer `observe([TWAP_WINDOW, 0])` (its oldest observation is old enough; else it reverts `OLD`);
 /// - the TWAP is within `MAX_DEVIATION` (WAD) of the last good primary price:

@@ -28,4 +28,14 @@ interface IOracle {
     /// @return price Value of one collateral unit in quote units, scaled by 1e36; 0 when `status` is `Invalid`.
     /// @return status Where the price came from.
     function updatePrice() external returns (uint256 price, PriceStatus status);
+
+    /// @notice The latest L2 sequencer outage this oracle knows of, so the liquidation engine can stop its clocks
+    /// (grace windows, time bonus) while owners could not act.
+    /// @dev Both are 0 when there is no sequencer feed. While the sequencer is down (or its status is unknown),
+    /// `resumedAt` is `type(uint256).max`. `resumedAt` may lie in the future while the sequencer is in its restart
+    /// grace period; prices are `Invalid` until then.
+    /// @return downAt When the sequencer went down; 0 when unknown (callers then assume it went down as early as
+    /// matters to them).
+    /// @return resumedAt When prices became (or become) valid again: the restart time plus the grace period.
+    function lastOutage() external view returns (uint256 downAt, uint256 resumedAt);
 }

@@ -100,6 +100,41 @@ contract ChainlinkOracle is IChainlinkOracle {
         return _price();
     }
 
+    /// @inheritdoc IOracle
+    /// @dev From the sequencer-uptime feed: its latest round says whether the sequencer is up and since when
+    /// (`startedAt`); `downAt` is the `startedAt` of the round before it when that round says "down", else 0.
+    function lastOutage() external view returns (uint256 downAt, uint256 resumedAt) {
+        if (address(SEQUENCER_UPTIME_FEED) == address(0)) return (0, 0);
+        try SEQUENCER_UPTIME_FEED.latestRoundData() returns (
+            uint80 roundId,
+            int256 answer,
+            uint256 startedAt,
+            uint256,
+            uint80
+        ) {
+            if (answer != 0) return (startedAt, type(uint256).max);
+            if (startedAt == 0 || startedAt > block.timestamp) return (0, type(uint256).max);
+            resumedAt = startedAt + SEQUENCER_GRACE_PERIOD;
+            if (roundId != 0) downAt = _downAt(roundId - 1, startedAt);
+        } catch {
+            return (0, type(uint256).max);
+        }
+    }
+
+    /// @dev `startedAt` of sequencer round `roundId` if it says "down" and started no later than `upAt`; else 0.
+    function _downAt(uint80 roundId, uint256 upAt) internal view returns (uint256) {
+        try SEQUENCER_UPTIME_FEED.getRoundData(roundId) returns (
+            uint80,
+            int256 answer,
+            uint256 startedAt,
+            uint256,
+            uint80
+        ) {
+            if (answer != 0 && startedAt <= upAt) return startedAt;
+        } catch {} // solhint-disable-line no-empty-blocks
+        return 0;
+    }
+
     /// @dev The price and its status; (0, Invalid) as soon as one check fails.
     function _price() internal view returns (uint256, PriceStatus) {
         if (!_sequencerUp()) return (0, PriceStatus.Invalid);

@@ -114,10 +114,22 @@ contract MarkToModelOracle is IMarkToModelOracle {
         emit PriceSourced(status, sourcedPrice);
     }
 
-    /// @dev The TWAP as a `Fallback` price if the anchor exists, the pool is deep enough, `observe` answers and the
-    /// TWAP is within `MAX_DEVIATION` of `anchorPrice`; (0, Invalid) otherwise.
+    /// @inheritdoc IOracle
+    /// @dev The primary's outage; (0, 0) if the primary reverts.
+    function lastOutage() external view returns (uint256 downAt, uint256 resumedAt) {
+        try PRIMARY.lastOutage() returns (uint256 primaryDownAt, uint256 primaryResumedAt) {
+            return (primaryDownAt, primaryResumedAt);
+        } catch {
+            return (0, 0);
+        }
+    }
+
+    /// @dev The TWAP as a `Fallback` price if the anchor exists, the sequencer is not down or in its grace period,
+    /// the pool is deep enough, `observe` answers and the TWAP is within `MAX_DEVIATION` of `anchorPrice`;
+    /// (0, Invalid) otherwise.
     function _fallbackPrice(uint256 anchorPrice) internal view returns (uint256, PriceStatus) {
         if (anchorPrice == 0) return (0, PriceStatus.Invalid);
+        if (_inOutage()) return (0, PriceStatus.Invalid);
         if (POOL.liquidity() < MIN_LIQUIDITY) return (0, PriceStatus.Invalid);
         (bool observed, uint256 twapPrice) = _twapPrice();
         if (!observed) return (0, PriceStatus.Invalid);
@@ -125,6 +137,16 @@ contract MarkToModelOracle is IMarkToModelOracle {
         // Rounded up, so a TWAP just outside the band is never let through by rounding.
         if (FullMath.mulDivRoundingUp(distance, WAD, anchorPrice) > MAX_DEVIATION) return (0, PriceStatus.Invalid);
         return (twapPrice, PriceStatus.Fallback);
+    }
+
+    /// @dev Whether the primary reports its L2 sequencer down or in its restart grace period (a pool on a stopped
+    /// chain has no trades to average). A primary whose `lastOutage` reverts counts as not in an outage.
+    function _inOutage() internal view returns (bool) {
+        try PRIMARY.lastOutage() returns (uint256, uint256 resumedAt) {
+            return resumedAt > block.timestamp;
+        } catch {
+            return false;
+        }
     }
 
     /// @dev The pool's TWAP over `TWAP_WINDOW` as a 1e36-scaled collateral price; `(false, 0)` when `observe`

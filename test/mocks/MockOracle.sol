@@ -13,6 +13,9 @@ contract MockOracle is IOracle {
     bool public rawInvalidPrice;
     /// @notice How many times `updatePrice()` was called (shows that a caller or wrapper forwards the update).
     uint256 public updateCount;
+    /// @notice What `lastOutage()` reports.
+    uint256 public outageDownAt;
+    uint256 public outageResumedAt;
 
     constructor(uint256 price_) {
         mockPrice = price_;
@@ -34,6 +37,17 @@ contract MockOracle is IOracle {
         mockPrice = newPrice;
         mockStatus = newStatus;
         rawInvalidPrice = true;
+    }
+
+    /// @notice Sets what `lastOutage()` reports.
+    function setOutage(uint256 downAt, uint256 resumedAt) external {
+        outageDownAt = downAt;
+        outageResumedAt = resumedAt;
+    }
+
+    function lastOutage() external view returns (uint256, uint256) {
+        require(!reverts, "MockOracle: reverts");
+        return (outageDownAt, outageResumedAt);
     }
 
     function setReverts(bool newReverts) external {

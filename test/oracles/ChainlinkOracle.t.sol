@@ -293,6 +293,68 @@ contract ChainlinkOracleTest is Test {
         _assertInvalid(oracle);
     }
 
+    // ------------------------------------------------------------------ lastOutage
+
+    function _assertOutage(ChainlinkOracle o, uint256 downAt, uint256 resumedAt) internal view {
+        (uint256 d, uint256 r) = o.lastOutage();
+        assertEq(d, downAt, "downAt");
+        assertEq(r, resumedAt, "resumedAt");
+    }
+
+    function test_lastOutage_noneWithoutSequencerFeed() public {
+        _assertOutage(_deploy(ethUsd, usdcUsd, 18, 6), 0, 0);
+    }
+
+    function test_lastOutage_downSinceStartedAtAndNotResumed() public {
+        sequencer.updateRoundData(2, 1, NOW - 10 minutes, NOW - 10 minutes);
+        _assertOutage(oracle, NOW - 10 minutes, type(uint256).max);
+    }
+
+    function test_lastOutage_restartedReportsDownTimeAndRestartPlusGrace() public {
+        sequencer.updateRoundData(2, 1, NOW - 3 hours, NOW - 3 hours);
+        sequencer.updateRoundData(3, 0, NOW - 10 minutes, NOW - 10 minutes);
+        // Still in the grace period: the resumption lies in the future.
+        _assertOutage(oracle, NOW - 3 hours, NOW - 10 minutes + GRACE_PERIOD);
+        vm.warp(NOW + 2 hours);
+        _assertOutage(oracle, NOW - 3 hours, NOW - 10 minutes + GRACE_PERIOD);
+    }
+
+    function test_lastOutage_unknownStartWhenPreviousRoundIsNotDown() public {
+        // setUp's round 1 is "up": no outage start to report, only the restart of round 2.
+        sequencer.updateRoundData(2, 0, NOW - 10 minutes, NOW - 10 minutes);
+        _assertOutage(oracle, 0, NOW - 10 minutes + GRACE_PERIOD);
+        // Round 1 is the first: there is no round before it (round 0 reads as empty).
+        sequencer.updateRoundData(1, 0, NOW - 1 days, NOW - 1 days);
+        _assertOutage(oracle, 0, NOW - 1 days + GRACE_PERIOD);
+    }
+
+    function test_lastOutage_unknownStartWhenPreviousRoundReverts() public {
+        sequencer.updateRoundData(2, 1, NOW - 3 hours, NOW - 3 hours);
+        sequencer.updateRoundData(3, 0, NOW - 10 minutes, NOW - 10 minutes);
+        vm.mockCallRevert(address(sequencer), abi.encodeWithSelector(AggregatorV3Interface.getRoundData.selector), "");
+        _assertOutage(oracle, 0, NOW - 10 minutes + GRACE_PERIOD);
+    }
+
+    function test_lastOutage_previousDownRoundAfterTheRestartIsIgnored() public {
+        // A malformed feed whose "down" round starts after the "up" round it precedes: the start is not trusted.
+        sequencer.updateRoundData(2, 1, NOW - 5 minutes, NOW - 5 minutes);
+        sequencer.updateRoundData(3, 0, NOW - 10 minutes, NOW - 10 minutes);
+        _assertOutage(oracle, 0, NOW - 10 minutes + GRACE_PERIOD);
+    }
+
+    function test_lastOutage_notResumedWhenStatusUnknown() public {
+        sequencer.updateRoundData(2, 0, NOW, 0);
+        _assertOutage(oracle, 0, type(uint256).max);
+        sequencer.updateRoundData(2, 0, NOW, NOW + 1);
+        _assertOutage(oracle, 0, type(uint256).max);
+        vm.mockCallRevert(
+            address(sequencer),
+            abi.encodeWithSelector(AggregatorV3Interface.latestRoundData.selector),
+            ""
+        );
+        _assertOutage(oracle, 0, type(uint256).max);
+    }
+
     // ------------------------------------------------------------------ configuration
 
     function test_constructor_storesConfiguration() public view {

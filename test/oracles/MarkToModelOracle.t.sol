@@ -140,6 +140,28 @@ contract MarkToModelOracleTest is Test {
         assertEq(oracle0.lastGoodPriceAt(), NOW);
     }
 
+    function test_updatePrice_noFallbackDuringSequencerOutageOrItsGracePeriod() public {
+        _setMeanTick(TICK_TOKEN0);
+        _recordThenFailPrimary(oracle0, PRICE_3000);
+        primary.setOutage(NOW - 1 hours, type(uint256).max); // down
+        _assertStatus(oracle0, IOracle.PriceStatus.Invalid, 0);
+        primary.setOutage(NOW - 1 hours, NOW + 30 minutes); // restarted, in its grace period
+        _assertStatus(oracle0, IOracle.PriceStatus.Invalid, 0);
+        (uint256 downAt, uint256 resumedAt) = oracle0.lastOutage();
+        assertEq(downAt, NOW - 1 hours, "forwards the primary's outage");
+        assertEq(resumedAt, NOW + 30 minutes);
+        vm.warp(NOW + 30 minutes); // grace period over: the TWAP may price again
+        _assertStatus(oracle0, IOracle.PriceStatus.Fallback, TWAP_TOKEN0);
+    }
+
+    function test_lastOutage_noneWhenPrimaryReverts() public {
+        primary.setOutage(NOW - 1 hours, type(uint256).max);
+        primary.setReverts(true);
+        (uint256 downAt, uint256 resumedAt) = oracle0.lastOutage();
+        assertEq(downAt, 0);
+        assertEq(resumedAt, 0);
+    }
+
     function test_updatePrice_fallbackWhenCollateralIsToken1() public {
         _setMeanTick(TICK_TOKEN1);
         _recordThenFailPrimary(oracle1, PRICE_3000);

@@ -28,6 +28,16 @@ function riskParams(rng: Rng): RiskParams & { borrowCap: bigint; collateralCap: 
   };
 }
 
+/** How a sequencer outage bears on a state's grace window (to show the random states reach each case). */
+function outageCase(state: LiquidationState): string {
+  const last = state.lastTrancheAt;
+  if (last === 0n || state.outageResumedAt <= last) return "none";
+  const pausedFrom = state.outageDownAt > last ? state.outageDownAt : last;
+  if (last + state.params.trancheCooldown <= pausedFrom) return "window ran out first";
+  if (state.outageResumedAt === (1n << 256n) - 1n) return "down";
+  return state.outageDownAt > last ? "known start" : "unknown start";
+}
+
 describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
   it("equals the contract's preview on 1,000 random states (prices, grace windows, market windows, time bonus)", async function () {
     const { ethers, networkHelpers } = await network.create();
@@ -59,6 +69,7 @@ describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
     ids.push(999n); // an unknown position
 
     const reasons = new Map<number, number>();
+    const outageCases = new Map<string, number>();
     let states = 0;
     for (let round = 0; states < 1_000; round++) {
       // Move the world: price, time, sometimes the parameters, the time bonus, a flag or a tranche.
@@ -69,6 +80,22 @@ describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
       if (round % 17 === 5) {
         params = riskParams(rng);
         await vault.setRiskParams(marketId, params).catch(() => undefined); // NoChange is fine
+      }
+      if (round % 3 === 2) {
+        // An L2 sequencer outage around now or a position's last tranche: none, down, resumed with a known or
+        // unknown start, or long past.
+        const t = BigInt(await networkHelpers.time.latest());
+        let anchor = 0n; // the latest tranche of any position, so the outage can stop its window
+        for (const id of ids) {
+          const { lastTrancheAt } = await engine.trancheState(id);
+          if (lastTrancheAt > anchor) anchor = lastTrancheAt;
+        }
+        if (anchor === 0n) anchor = t;
+        const inWindow = anchor + rng.between(1n, params.trancheCooldown > 1n ? params.trancheCooldown - 1n : 1n);
+        const downAt = rng.pick([0n, inWindow, inWindow]);
+        const later = t + rng.between(0n, 600n);
+        const resumedAt = rng.pick([0n, ethers.MaxUint256, later, later, t - rng.between(0n, 300n)]);
+        await oracle.setOutage(resumedAt === 0n ? 0n : downAt, resumedAt);
       }
       if (round % 11 === 3) await engine.setTimeBonus(marketId, rng.between(0n, 10n ** 16n / 3600n));
       const target = rng.pick(ids);
@@ -87,6 +114,7 @@ describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
       const windowStart = await engine.windowStart(marketId);
       const windowLiquidated = await engine.windowLiquidatedAssets(marketId);
       const timeBonus = await engine.timeBonusPerSecond(marketId);
+      const [outageDownAt, outageResumedAt] = await oracle.lastOutage();
       for (const id of ids) {
         const position = await vault.position(id);
         const trancheState = await engine.trancheState(id);
@@ -116,6 +144,8 @@ describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
           windowStart,
           windowLiquidatedAssets: windowLiquidated,
           timeBonusPerSecond: timeBonus,
+          outageDownAt,
+          outageResumedAt,
           now,
         };
         const expected = previewLiquidation(state);
@@ -137,10 +167,16 @@ describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
           label,
         ).to.deep.equal(expected);
         reasons.set(expected.reason, (reasons.get(expected.reason) ?? 0) + 1);
+        const case_ = outageCase(state);
+        outageCases.set(case_, (outageCases.get(case_) ?? 0) + 1);
         states++;
       }
     }
     expect(states).to.be.at.least(1_000);
+    // ... and grace windows stopped by a sequencer outage, with a known or unknown start, or still down.
+    for (const case_ of ["known start", "unknown start", "down"]) {
+      expect(outageCases.get(case_) ?? 0, `outage: ${case_}`).to.be.at.least(10);
+    }
     // The states reach liquidatable, healthy, grace-window, invalid-price and unknown-position previews.
     for (const reason of [0, 1, 3, 4, 5]) expect(reasons.get(reason) ?? 0, `reason ${reason}`).to.be.greaterThan(0);
   });

@@ -50,6 +50,12 @@ export interface LiquidationState {
   windowLiquidatedAssets: bigint;
   /** Market time bonus (WAD per second). */
   timeBonusPerSecond: bigint;
+  /**
+   * The market oracle's latest L2 sequencer outage (`IOracle.lastOutage`): when the sequencer went down (0 if
+   * unknown) and when prices became valid again (`2^256 - 1` while down); both 0 when there is none.
+   */
+  outageDownAt: bigint;
+  outageResumedAt: bigint;
   /** Block timestamp the preview is for. */
   now: bigint;
 }
@@ -75,16 +81,40 @@ export function windowRemaining(state: LiquidationState): bigint {
   return state.windowLiquidatedAssets >= params.windowLimit ? 0n : params.windowLimit - state.windowLiquidatedAssets;
 }
 
-/** Time component of the bonus (as `LiquidationEngine.extraBonusOf`). */
+const MAX_UINT256 = (1n << 256n) - 1n;
+const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
+const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+
+/**
+ * End of the grace window after the last tranche (as `LiquidationEngine.nextEligibleAt`), in seconds; 0 without a
+ * tranche. Time while the L2 sequencer was down does not count: the window's time left when it went down runs again
+ * from when prices resumed (the whole window if the start is unknown); `2^256 - 1` while the sequencer is down.
+ */
+export function nextEligibleAt(state: LiquidationState): bigint {
+  const { lastTrancheAt } = state;
+  if (lastTrancheAt === 0n) return 0n;
+  const end = lastTrancheAt + state.params.trancheCooldown;
+  if (state.outageResumedAt <= lastTrancheAt) return end;
+  const pausedFrom = max(state.outageDownAt, lastTrancheAt);
+  if (end <= pausedFrom) return end;
+  return min(state.outageResumedAt + (end - pausedFrom), MAX_UINT256);
+}
+
+/**
+ * Time component of the bonus (as `LiquidationEngine.extraBonusOf`), WAD: `timeBonusPerSecond` per second since the
+ * position was flagged or its grace window ended (whichever is later), not counting time the sequencer was down.
+ */
 export function extraBonus(state: LiquidationState): bigint {
   if (state.liquidatableSince === 0n) return 0n;
-  let start = state.liquidatableSince;
-  if (state.lastTrancheAt !== 0n) {
-    const graceEnd = state.lastTrancheAt + state.params.trancheCooldown;
-    if (graceEnd > start) start = graceEnd;
-  }
+  const start = max(state.liquidatableSince, nextEligibleAt(state));
   if (state.now <= start) return 0n;
-  return state.timeBonusPerSecond * (state.now - start);
+  let elapsed = state.now - start;
+  if (state.outageResumedAt > start) {
+    const pausedFrom = max(state.outageDownAt, start);
+    const pausedTo = min(state.outageResumedAt, state.now);
+    if (pausedTo > pausedFrom) elapsed -= pausedTo - pausedFrom;
+  }
+  return state.timeBonusPerSecond * elapsed;
 }
 
 function emptyPreview(reason: LiquidationReason, nextEligibleAt: bigint): LiquidationPreview {
@@ -105,9 +135,9 @@ function emptyPreview(reason: LiquidationReason, nextEligibleAt: bigint): Liquid
 /** Mirror of `LiquidationEngine.previewLiquidation`. */
 export function previewLiquidation(state: LiquidationState): LiquidationPreview {
   if (!state.exists) return emptyPreview(LiquidationReason.UnknownPosition, 0n);
-  const nextEligibleAt = state.lastTrancheAt === 0n ? 0n : state.lastTrancheAt + state.params.trancheCooldown;
-  if (!state.priceValid) return emptyPreview(LiquidationReason.InvalidPrice, nextEligibleAt);
-  if (state.debtAssets === 0n) return emptyPreview(LiquidationReason.NoDebt, nextEligibleAt);
+  const graceEnd = nextEligibleAt(state);
+  if (!state.priceValid) return emptyPreview(LiquidationReason.InvalidPrice, graceEnd);
+  if (state.debtAssets === 0n) return emptyPreview(LiquidationReason.NoDebt, graceEnd);
 
   const tranche = computeTranche(
     { collateralAssets: state.collateralAssets, debtAssets: state.debtAssets, price: state.price },
@@ -117,13 +147,8 @@ export function previewLiquidation(state: LiquidationState): LiquidationPreview 
   );
   let reason = LiquidationReason.None;
   if (tranche.kind === TrancheKind.Healthy) reason = LiquidationReason.Healthy;
-  else if (
-    tranche.kind !== TrancheKind.FullClose &&
-    state.lastTrancheAt !== 0n &&
-    state.now < state.lastTrancheAt + state.params.trancheCooldown
-  ) {
-    reason = LiquidationReason.GracePeriod;
-  } else if (tranche.kind === TrancheKind.WindowExhausted) reason = LiquidationReason.WindowExhausted;
+  else if (tranche.kind !== TrancheKind.FullClose && state.now < graceEnd) reason = LiquidationReason.GracePeriod;
+  else if (tranche.kind === TrancheKind.WindowExhausted) reason = LiquidationReason.WindowExhausted;
 
   return {
     reason,
@@ -135,6 +160,6 @@ export function previewLiquidation(state: LiquidationState): LiquidationPreview 
     protocolFee: protocolFeeUp(tranche.repaidAssets, tranche.bonus, state.params.keeperShare),
     badDebtAssets: tranche.badDebtAssets,
     fullClose: tranche.kind === TrancheKind.FullClose || tranche.kind === TrancheKind.DustClose,
-    nextEligibleAt,
+    nextEligibleAt: graceEnd,
   };
 }
