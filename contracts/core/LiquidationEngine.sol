@@ -330,7 +330,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         }
     }
 
-    /// @dev All collateral is gone: the insurance fund covers what it can, the pool writes off the rest.
+    /// @dev All collateral is gone: the insurance fund covers what it can, the pool writes off the rest, the vault
+    /// closes the position.
     function _realizeBadDebt(uint256 positionId, Plan memory plan) internal {
         IERC20 quote = IERC20(plan.market.pool.asset());
         uint256 badDebt = vault.debtAssetsOf(positionId);
@@ -339,8 +340,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             quote.forceApprove(address(vault), covered);
             vault.repayFor(positionId, covered, address(this));
         }
-        uint256 socialized;
-        if (covered < badDebt) (, socialized) = vault.writeOffBadDebt(positionId);
+        (, uint256 socialized) = vault.closeBadDebt(positionId);
         emit BadDebtRealized(positionId, covered, socialized);
     }
 

@@ -272,19 +272,22 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
     }
 
     /// @inheritdoc IMarginVault
-    function writeOffBadDebt(
+    function closeBadDebt(
         uint256 positionId
     ) external onlyLiquidationEngine nonReentrant returns (uint256 shares, uint256 assets) {
         Position storage p = _requirePosition(positionId);
+        if (p.collateralAssets != 0) revert CollateralRemaining(positionId, p.collateralAssets);
+        uint256 marketId = p.marketId;
+        Market storage m = _markets[marketId];
         shares = p.debtShares;
-        if (shares == 0) revert NoDebt(positionId);
-        Market storage m = _markets[p.marketId];
 
-        p.debtShares = 0;
         m.totalDebtShares -= uint128(shares);
+        _marketPositions[marketId].remove(positionId);
+        delete _positions[positionId];
+        if (shares > 0) assets = m.pool.writeOff(shares);
 
-        assets = m.pool.writeOff(shares);
-        emit WriteOffBadDebt(positionId, shares, assets);
+        emit CloseBadDebt(positionId, shares, assets);
+        emit ClosePosition(positionId, address(0), 0);
     }
 
     // ------------------------------------------------------------------ views

@@ -71,7 +71,7 @@ interface ILiquidationEngine {
         uint256 ratioAfter,
         bool fullClose
     );
-    /// @notice Emitted when a position's remaining debt had no collateral behind it.
+    /// @notice Emitted when a position's remaining debt had no collateral behind it; the position is then closed.
     event BadDebtRealized(uint256 indexed positionId, uint256 coveredByInsurance, uint256 socialized);
     /// @notice Emitted when `liquidateMany` skips a position whose liquidation reverted.
     event LiquidationSkipped(uint256 indexed positionId, bytes reason);

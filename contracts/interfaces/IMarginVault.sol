@@ -127,8 +127,9 @@ interface IMarginVault {
     event ClosePosition(uint256 indexed positionId, address indexed receiver, uint256 collateralAssets);
     /// @notice Emitted when the liquidation engine seizes collateral.
     event Seize(uint256 indexed positionId, address indexed receiver, uint256 assets);
-    /// @notice Emitted when the liquidation engine writes off a position's remaining debt.
-    event WriteOffBadDebt(uint256 indexed positionId, uint256 shares, uint256 assets);
+    /// @notice Emitted when the liquidation engine closes a position with no collateral left, writing off its
+    /// remaining debt (`shares`, worth `assets`; both 0 when the insurance fund repaid it all).
+    event CloseBadDebt(uint256 indexed positionId, uint256 shares, uint256 assets);
 
     /// @notice Thrown when an amount argument is zero.
     error ZeroAmount();
@@ -164,6 +165,8 @@ interface IMarginVault {
     error RepayTooSmall(uint256 positionId, uint256 assets);
     /// @notice Thrown when a position has no debt to repay or write off.
     error NoDebt(uint256 positionId);
+    /// @notice Thrown when a position closed for bad debt still has collateral.
+    error CollateralRemaining(uint256 positionId, uint256 collateralAssets);
     /// @notice Thrown when a setter would not change anything.
     error NoChange();
     /// @notice Thrown when the market's pool does not lend to this vault.
@@ -253,10 +256,12 @@ interface IMarginVault {
         address payer
     ) external returns (uint256 repaidAssets, uint256 shares);
 
-    /// @notice Writes off a position's remaining debt in its pool (bad debt). Liquidation engine only.
+    /// @notice Closes a position whose collateral is all gone: writes off its remaining debt in its pool (bad debt;
+    /// none if the insurance fund repaid it all) and deletes it. Liquidation engine only.
+    /// @dev Emits `CloseBadDebt`, then `ClosePosition` with receiver 0 and no collateral.
     /// @return shares Borrow shares written off.
     /// @return assets Debt written off.
-    function writeOffBadDebt(uint256 positionId) external returns (uint256 shares, uint256 assets);
+    function closeBadDebt(uint256 positionId) external returns (uint256 shares, uint256 assets);
 
     // ------------------------------------------------------------------ views
 

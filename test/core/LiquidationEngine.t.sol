@@ -206,6 +206,32 @@ contract LiquidationEngineTest is EngineBaseTest {
         assertEq(vault.debtAssetsOf(positionId), 0, "nothing left owed");
         assertEq(quote.balanceOf(address(fund)), 0, "the fund paid all it had");
         assertEq(pool.totalAssets(), lenderAssetsBefore - (badDebt - covered), "lenders bear the rest");
+        _assertClosed(positionId);
+    }
+
+    function test_liquidate_badDebtFullyCoveredByInsuranceStillClosesThePosition() public {
+        quote.mint(address(fund), 10_000 * USDC);
+        oracle.setPrice(_price(1800));
+        uint256 lenderAssetsBefore = pool.totalAssets();
+        uint256 valueWad = 18_000e6 * 1e18;
+        uint256 badDebt = 21_000e6 - (valueWad + 1.06e18 - 1) / 1.06e18;
+        vm.expectEmit(address(vault));
+        emit IMarginVault.CloseBadDebt(positionId, 0, 0);
+        vm.expectEmit(address(engine));
+        emit ILiquidationEngine.BadDebtRealized(positionId, badDebt, 0);
+        _liquidate(type(uint256).max);
+        assertGe(pool.totalAssets(), lenderAssetsBefore, "lenders lose nothing");
+        _assertClosed(positionId);
+    }
+
+    /// @dev The position is gone: not in its market's list, no owner, nothing to preview, no clock running.
+    function _assertClosed(uint256 id) internal view {
+        assertEq(vault.position(id).owner, address(0), "position deleted");
+        assertEq(vault.marketPositionCount(marketId), 0, "removed from the market's list");
+        assertEq(vault.market(marketId).totalCollateralAssets, 0);
+        assertEq(vault.market(marketId).totalDebtShares, 0);
+        assertEq(uint8(engine.previewLiquidation(id).reason), uint8(ILiquidationEngine.Reason.UnknownPosition));
+        assertEq(engine.trancheState(id).liquidatableSince, 0, "not flagged");
     }
 
     // ------------------------------------------------------------------ callback

@@ -5,7 +5,7 @@ import {IMarginVault} from "../../contracts/interfaces/IMarginVault.sol";
 import {ILendingPool} from "../../contracts/interfaces/ILendingPool.sol";
 import {BaseTest} from "./BaseTest.sol";
 
-/// @notice seize, repayFor and writeOffBadDebt: only the liquidation engine.
+/// @notice seize, repayFor and closeBadDebt: only the liquidation engine.
 contract MarginVaultEngineHooksTest is BaseTest {
     uint256 internal positionId;
 
@@ -62,7 +62,14 @@ contract MarginVaultEngineHooksTest is BaseTest {
         vault.repayFor(positionId, 1, address(0));
     }
 
-    function test_writeOffBadDebt_burnsSharesAndLowersLenderAssets() public {
+    /// @dev Seizes all of the position's collateral, as the engine does before closing for bad debt.
+    function _seizeAll(uint256 id) internal {
+        uint256 collateralAssets = vault.position(id).collateralAssets; // read before the prank, which one call uses
+        vm.prank(ENGINE);
+        vault.seize(id, collateralAssets, OTHER);
+    }
+
+    function test_closeBadDebt_burnsSharesLowersLenderAssetsAndClosesThePosition() public {
         // Reserves first: accrue a year so there are some.
         skip(365 days);
         pool.accrueInterest();
@@ -70,24 +77,51 @@ contract MarginVaultEngineHooksTest is BaseTest {
         assertGt(reserves, 0);
         uint256 debt = vault.debtAssetsOf(positionId);
         uint256 lenderAssetsBefore = pool.totalAssets();
+        uint256 sharesBefore = vault.position(positionId).debtShares;
+        _seizeAll(positionId);
+        vm.expectEmit(address(vault));
+        emit IMarginVault.CloseBadDebt(positionId, sharesBefore, debt);
+        vm.expectEmit(address(vault));
+        emit IMarginVault.ClosePosition(positionId, address(0), 0);
         vm.prank(ENGINE);
-        (uint256 shares, uint256 assets) = vault.writeOffBadDebt(positionId);
+        (uint256 shares, uint256 assets) = vault.closeBadDebt(positionId);
         assertEq(assets, debt);
-        assertGt(shares, 0);
-        assertEq(vault.position(positionId).debtShares, 0);
+        assertEq(shares, sharesBefore);
+        assertEq(vault.position(positionId).owner, address(0), "deleted");
+        assertEq(vault.marketPositionCount(marketId), 0, "removed from the market");
         assertEq(vault.market(marketId).totalDebtShares, 0);
         assertEq(pool.reserveAssets(), 0, "reserves absorbed first");
         assertEq(pool.totalAssets(), lenderAssetsBefore - (debt - reserves), "lenders lose the rest");
+        vm.prank(BORROWER);
+        vm.expectRevert(abi.encodeWithSelector(IMarginVault.UnknownPosition.selector, positionId));
+        vault.depositCollateral(positionId, 1);
     }
 
-    function test_writeOffBadDebt_revertsWithoutDebtOrForOthers() public {
+    function test_closeBadDebt_withNoDebtLeftClosesWithoutWriteOff() public {
+        uint256 empty = _openPosition(1e18, 0);
+        _seizeAll(empty);
+        uint256 lenderAssetsBefore = pool.totalAssets();
+        vm.prank(ENGINE);
+        (uint256 shares, uint256 assets) = vault.closeBadDebt(empty);
+        assertEq(shares, 0);
+        assertEq(assets, 0);
+        assertEq(vault.position(empty).owner, address(0));
+        assertEq(pool.totalAssets(), lenderAssetsBefore, "nothing written off");
+    }
+
+    function test_closeBadDebt_revertsWithCollateralLeftOrForOthers() public {
         vm.prank(OTHER);
         vm.expectRevert(abi.encodeWithSelector(IMarginVault.OnlyLiquidationEngine.selector, OTHER));
-        vault.writeOffBadDebt(positionId);
-        uint256 empty = _openPosition(1e18, 0);
+        vault.closeBadDebt(positionId);
+        uint256 collateralAssets = vault.position(positionId).collateralAssets;
         vm.prank(ENGINE);
-        vm.expectRevert(abi.encodeWithSelector(IMarginVault.NoDebt.selector, empty));
-        vault.writeOffBadDebt(empty);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMarginVault.CollateralRemaining.selector, positionId, collateralAssets)
+        );
+        vault.closeBadDebt(positionId);
+        vm.prank(ENGINE);
+        vm.expectRevert(abi.encodeWithSelector(IMarginVault.UnknownPosition.selector, 999));
+        vault.closeBadDebt(999);
     }
 
     function test_writeOff_onlyVaultOnPool() public {

@@ -94,7 +94,7 @@ describe("Incremental liquidation scenarios", function () {
   });
 
   it("bad debt is covered by the insurance fund first, then by lenders", async function () {
-    const { borrower, keeper, system } = await setup(true);
+    const { ethers, borrower, keeper, system } = await setup(true);
     const { vault, engine, oracle, pool, fund, quote } = system;
     const id = await openPosition(system, borrower, 500n * WAD, 1_000_000n * USDC);
     await quote.mint(await fund.getAddress(), 20_000n * USDC);
@@ -103,7 +103,10 @@ describe("Incremental liquidation scenarios", function () {
     const tx = engine.connect(keeper).liquidate(id, 2n ** 255n, keeper.address, "0x");
     await expect(tx).to.emit(engine, "BadDebtRealized");
     expect(await vault.debtAssetsOf(id)).to.equal(0n);
-    expect((await vault.position(id)).collateralAssets).to.equal(0n);
+    const closed = await vault.position(id);
+    expect(closed.owner).to.equal(ethers.ZeroAddress, "the position is closed");
+    expect(closed.collateralAssets).to.equal(0n);
+    await expect(tx).to.emit(vault, "ClosePosition").withArgs(id, ethers.ZeroAddress, 0n);
     expect(await quote.balanceOf(await fund.getAddress())).to.equal(0n, "the fund paid all it held");
     const lenderLoss = lenderAssetsBefore - (await pool.totalAssets());
     // Repaid by the keeper: 900,000 / 1.06; covered: 20,000 + the fee; lenders lose the rest.

@@ -43,7 +43,8 @@ contract EngineInvariantsTest is EngineBaseTest {
         assertEq(handler.ghostGraceViolations(), 0);
     }
 
-    /// @notice A tranche never seized more than the position held, and bad debt appeared only with no collateral left.
+    /// @notice A tranche never seized more than the position held, and bad debt appeared only with no collateral left
+    /// (the position then closed).
     function invariant_seizureAndBadDebtBounded() public view {
         assertEq(handler.ghostSeizureViolations(), 0);
     }
@@ -182,6 +183,7 @@ contract EngineHandler is CommonBase, StdCheats, StdUtils {
             // Bad debt is realized only once every unit of collateral is gone.
             if (preview.badDebtAssets > 0 && maxRepay >= preview.repaidAssets) {
                 if (vault.position(id).collateralAssets != 0 || vault.debtAssetsOf(id) != 0) ++ghostSeizureViolations;
+                if (vault.position(id).owner != address(0)) ++ghostSeizureViolations; // and the position is closed
             }
             if (!full && repaid > windowBefore + 100 * USDC) ++ghostWindowViolations;
         } catch {}
