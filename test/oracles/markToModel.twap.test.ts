@@ -1,11 +1,8 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { Contract, ContractFactory, type ContractTransactionResponse, MaxUint256, ZeroAddress } from "ethers";
+import { MaxUint256, ZeroAddress } from "ethers";
 
-import UniswapV3FactoryArtifact from "@uniswap/v3-core/artifacts/contracts/UniswapV3Factory.sol/UniswapV3Factory.json" with { type: "json" };
-import UniswapV3PoolArtifact from "@uniswap/v3-core/artifacts/contracts/UniswapV3Pool.sol/UniswapV3Pool.json" with { type: "json" };
-import SwapRouterArtifact from "@uniswap/v3-periphery/artifacts/contracts/SwapRouter.sol/SwapRouter.json" with { type: "json" };
-import WETH9Artifact from "@uniswap/v2-periphery/build/WETH9.json" with { type: "json" };
+import { createPool, deployUniswapV3, sqrtFloor as sqrt } from "../../src/devchain/uniswap.js";
 
 import type {
   ChainlinkOracle,
@@ -36,46 +33,6 @@ const WETH = 10n ** 18n;
 const USDC = 10n ** 6n;
 /** 3000 USDC per WETH, as the 1e36-scaled price of one wei in USDC units. */
 const PRICE_3000 = (3000n * USDC * ORACLE_PRICE_SCALE) / WETH;
-
-/** The functions of the Uniswap V3 contracts (deployed from untyped npm artifacts) that these tests call. */
-interface UniswapV3Factory {
-  getAddress(): Promise<string>;
-  createPool(tokenA: string, tokenB: string, fee: bigint): Promise<ContractTransactionResponse>;
-  getPool(tokenA: string, tokenB: string, fee: bigint): Promise<string>;
-}
-interface UniswapV3Pool {
-  getAddress(): Promise<string>;
-  initialize(sqrtPriceX96: bigint): Promise<ContractTransactionResponse>;
-  increaseObservationCardinalityNext(observationCardinalityNext: number): Promise<ContractTransactionResponse>;
-  slot0(): Promise<{ sqrtPriceX96: bigint; tick: bigint }>;
-  liquidity(): Promise<bigint>;
-  observe(secondsAgos: bigint[]): Promise<[bigint[], bigint[]]>;
-}
-interface SwapRouter {
-  getAddress(): Promise<string>;
-  exactInputSingle(params: {
-    tokenIn: string;
-    tokenOut: string;
-    fee: bigint;
-    recipient: string;
-    deadline: bigint;
-    amountIn: bigint;
-    amountOutMinimum: bigint;
-    sqrtPriceLimitX96: bigint;
-  }): Promise<ContractTransactionResponse>;
-}
-
-/** Integer square root (floor). */
-function sqrt(value: bigint): bigint {
-  if (value < 2n) return value;
-  let x = value;
-  let y = (x + 1n) / 2n;
-  while (y < x) {
-    x = y;
-    y = (x + value / x) / 2n;
-  }
-  return x;
-}
 
 /** Floor division (towards negative infinity), as the oracle rounds the mean tick. */
 function floorDiv(a: bigint, b: bigint): bigint {
@@ -128,23 +85,8 @@ for (const collateralIsToken0 of [true, false]) {
       const usdcAddress = await usdc.getAddress();
 
       // Uniswap V3 from the npm artifacts: factory, a 0.3 % WETH/USDC pool at 3000 USDC per WETH, 64 observations.
-      const factory = (await new ContractFactory(
-        UniswapV3FactoryArtifact.abi,
-        UniswapV3FactoryArtifact.bytecode,
-        deployer,
-      ).deploy()) as unknown as UniswapV3Factory;
-      await (await factory.createPool(wethAddress, usdcAddress, FEE)).wait();
-      const pool = new Contract(
-        await factory.getPool(wethAddress, usdcAddress, FEE),
-        UniswapV3PoolArtifact.abi,
-        deployer,
-      ) as unknown as UniswapV3Pool;
-      // token1 per token0 in raw units: 3000e6 / 1e18 (WETH token0) or 1e18 / 3000e6 (WETH token1).
-      const sqrtPriceX96 = collateralIsToken0
-        ? sqrt((3000n * USDC * Q192) / WETH)
-        : sqrt((WETH * Q192) / (3000n * USDC));
-      await (await pool.initialize(sqrtPriceX96)).wait();
-      await (await pool.increaseObservationCardinalityNext(64)).wait();
+      const { factory, router } = await deployUniswapV3(deployer);
+      const pool = await createPool(factory, deployer, wethAddress, usdcAddress, FEE, WETH, 3000n * USDC, 64);
 
       const provider: UniswapV3LiquidityProvider = await ethers.deployContract("UniswapV3LiquidityProvider");
       await (await weth.mint(deployer.address, 100_000n * WETH)).wait();
@@ -153,11 +95,6 @@ for (const collateralIsToken0 of [true, false]) {
       await (await usdc.approve(await provider.getAddress(), MaxUint256)).wait();
       await (await provider.mint(await pool.getAddress(), FULL_RANGE_LOWER, FULL_RANGE_UPPER, LIQUIDITY)).wait();
 
-      const weth9 = await new ContractFactory(WETH9Artifact.abi, `0x${WETH9Artifact.bytecode}`, deployer).deploy();
-      const router = (await new ContractFactory(SwapRouterArtifact.abi, SwapRouterArtifact.bytecode, deployer).deploy(
-        await factory.getAddress(),
-        await weth9.getAddress(),
-      )) as unknown as SwapRouter;
       await (await weth.approve(await router.getAddress(), MaxUint256)).wait();
       await (await usdc.approve(await router.getAddress(), MaxUint256)).wait();
 
