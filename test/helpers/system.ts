@@ -4,6 +4,8 @@
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 
+import { parseRegistry, type Registry } from "../../src/sdk/registry.js";
+
 import type {
   InsuranceFund,
   LendingPool,
@@ -115,4 +117,27 @@ export async function openPosition(
   await vault.connect(owner).depositCollateral(id, collateralAssets);
   await vault.connect(owner).borrow(id, debtAssets, owner.address);
   return id;
+}
+
+/** The address registry of a test system, as `npm run deploy` would write it. */
+export async function registryFor(system: SluiceSystem, chainId = 31337n): Promise<Registry> {
+  return parseRegistry({
+    chainId: chainId.toString(),
+    network: "hardhat",
+    contracts: {
+      MarginVault: await system.vault.getAddress(),
+      LiquidationEngine: await system.engine.getAddress(),
+      InsuranceFund: await system.fund.getAddress(),
+    },
+    markets: [
+      {
+        id: system.marketId.toString(),
+        label: "WETH/USDC",
+        collateral: await system.collateral.getAddress(),
+        quote: await system.quote.getAddress(),
+        pool: await system.pool.getAddress(),
+        oracle: await system.oracle.getAddress(),
+      },
+    ],
+  });
 }

@@ -10,7 +10,7 @@ import {
   sqrtPriceX96At,
   type UniswapV3Deployment,
 } from "../../src/devchain/uniswap.js";
-import type { FlashLiquidator } from "../../typechain-types/index.js";
+import type { FlashLiquidator, LiquidationUpkeep } from "../../typechain-types/index.js";
 import { USDC, WAD, deploySystem, openPosition, wethPrice } from "../helpers/system.js";
 
 const FEE = 3000n;
@@ -75,7 +75,17 @@ describe("FlashLiquidator on a real Uniswap V3 pool", function () {
       ).wait();
     }
 
-    return { ethers, networkHelpers, borrower, keeper, system, uniswap, pool, flash, path, movePoolTo };
+    // The Automation upkeep, an operator of the keeper's FlashLiquidator, selling along the same path.
+    const upkeep: LiquidationUpkeep = await ethers.deployContract("LiquidationUpkeep", [
+      await engine.getAddress(),
+      await vault.getAddress(),
+      await flash.getAddress(),
+      keeper.address,
+    ]);
+    await flash.connect(keeper).setOperator(await upkeep.getAddress(), true);
+    await upkeep.connect(keeper).setRoute(system.marketId, path, 0n);
+
+    return { ethers, networkHelpers, borrower, keeper, system, uniswap, pool, flash, upkeep, path, movePoolTo };
   }
 
   it("sells each tranche on the pool and pays the owner exactly the quoted proceeds less repayment and fee", async function () {
@@ -141,5 +151,45 @@ describe("FlashLiquidator on a real Uniswap V3 pool", function () {
       .withArgs(id, quotedOut, owed);
     expect(await vault.debtAssetsOf(id)).to.equal(210_000n * USDC);
     expect((await engine.trancheState(id)).tranchesExecuted).to.equal(0n);
+  });
+
+  it("LiquidationUpkeep finds the liquidatable positions and liquidates them through the pool", async function () {
+    const { ethers, borrower, keeper, system, pool, upkeep, movePoolTo } = await setup();
+    const { vault, engine, oracle, quote, collateral, marketId } = system;
+    // Five positions of 4 WETH: three at 8,400 USDC (ratio 1.095 at 2,300), two at 6,000 (1.53: healthy).
+    const ids: bigint[] = [];
+    for (const debt of [8_400n, 6_000n, 8_400n, 6_000n, 8_400n]) {
+      ids.push(await openPosition(system, borrower, 4n * WAD, debt * USDC));
+    }
+    const checkData = ethers.AbiCoder.defaultAbiCoder().encode(["uint256", "uint256", "uint256"], [marketId, 0n, 100n]);
+    const [idle] = await upkeep.checkUpkeep(checkData);
+    expect(idle).to.equal(false, "nothing to do at 3,000");
+
+    await oracle.setPrice(wethPrice(2300n));
+    await movePoolTo(2300n);
+    const [needed, performData] = await upkeep.checkUpkeep(checkData);
+    expect(needed).to.equal(true);
+    const [, found] = ethers.AbiCoder.defaultAbiCoder().decode(["uint256", "uint256[]"], performData) as unknown as [
+      bigint,
+      bigint[],
+    ];
+    expect([...found]).to.deep.equal([ids[0], ids[2], ids[4]], "exactly the three below maintenance");
+
+    const poolWethBefore = await collateral.balanceOf(await pool.getAddress());
+    const receipt = await (await upkeep.performUpkeep(performData)).wait();
+    if (receipt === null) throw new Error("no receipt");
+    const tranches = await engine.queryFilter(engine.filters.TrancheLiquidated, receipt.blockNumber);
+    expect(tranches.length).to.equal(3);
+    const seized = tranches.reduce((sum, e) => sum + e.args.seizedAssets, 0n);
+    expect(await collateral.balanceOf(await pool.getAddress())).to.equal(poolWethBefore + seized, "all sold on pool");
+    const [performed] = await upkeep.queryFilter(upkeep.filters.UpkeepPerformed, receipt.blockNumber);
+    if (performed === undefined) throw new Error("no UpkeepPerformed");
+    expect(performed.args.liquidated).to.equal(3n);
+    expect(performed.args.profit).to.be.greaterThan(0n);
+    expect(await quote.balanceOf(keeper.address)).to.equal(performed.args.profit, "profit to the owner");
+    for (const id of [ids[0], ids[2], ids[4]]) {
+      expect((await engine.trancheState(id!)).tranchesExecuted).to.equal(1n);
+    }
+    expect((await vault.position(ids[1]!)).collateralAssets).to.equal(4n * WAD, "healthy ones untouched");
   });
 });

@@ -1,1 +1,2 @@
 export * from "./preview.js";
+export * from "./schedule.js";

@@ -1,0 +1,247 @@
+/**
+ * A typed client over the deployed contracts (TypeChain bindings of the interfaces: ABI only, so it bundles small
+ * for browsers). Reads positions, health and liquidation previews; builds the state the TypeScript mirrors need.
+ *
+ * Units: amounts token-native (collateral units, quote units); ratios and bonuses WAD (1e18 = 100 %); prices quote
+ * units per collateral unit × 1e36; times Unix seconds.
+ */
+import { Interface, ZeroAddress, type ContractRunner } from "ethers";
+
+import { IMarginVault__factory } from "../../typechain-types/factories/contracts/interfaces/IMarginVault__factory.js";
+import { ILiquidationEngine__factory } from "../../typechain-types/factories/contracts/interfaces/ILiquidationEngine__factory.js";
+import { IOracle__factory } from "../../typechain-types/factories/contracts/interfaces/IOracle__factory.js";
+import type { ILiquidationEngine } from "../../typechain-types/contracts/interfaces/ILiquidationEngine.js";
+import type { IMarginVault } from "../../typechain-types/contracts/interfaces/IMarginVault.js";
+import {
+  LiquidationReason,
+  type LiquidationPreview,
+  type LiquidationState,
+  type RiskParams,
+} from "./liquidation/preview.js";
+import { liquidationSchedule, scheduleAlongPath, type ScheduledTranche } from "./liquidation/schedule.js";
+import type { TrancheKind } from "./math/trancheMath.js";
+import type { Registry } from "./registry.js";
+
+/** `IOracle.PriceStatus`. */
+export enum PriceStatus {
+  Invalid = 0,
+  Primary = 1,
+  Fallback = 2,
+}
+
+/** A position with its health now. */
+export interface PositionInfo {
+  id: bigint;
+  owner: string;
+  marketId: bigint;
+  /** Collateral units. */
+  collateralAssets: bigint;
+  /** Quote units, interest included as of now, rounded up. */
+  debtAssets: bigint;
+  /** Collateral value at the oracle price (quote units, rounded down). */
+  collateralValue: bigint;
+  /** Collateral ratio (WAD, rounded down); `2^256 - 1` without debt. */
+  ratio: bigint;
+  /** Oracle price at which the ratio reaches maintenance (1e36-scaled); 0 without debt. */
+  liquidationPrice: bigint;
+  /** Oracle price now (1e36-scaled) and its status. */
+  price: bigint;
+  priceStatus: PriceStatus;
+}
+
+/** A market's risk parameters plus its caps (as `IMarginVault.RiskParams`). */
+export interface MarketRiskParams extends RiskParams {
+  borrowCap: bigint;
+  collateralCap: bigint;
+}
+
+function toRiskParams(p: IMarginVault.RiskParamsStructOutput): MarketRiskParams {
+  return {
+    initialRatio: p.initialRatio,
+    targetRatio: p.targetRatio,
+    maintenanceRatio: p.maintenanceRatio,
+    fullLiquidationRatio: p.fullLiquidationRatio,
+    minBonus: p.minBonus,
+    maxBonus: p.maxBonus,
+    keeperShare: p.keeperShare,
+    maxTrancheShare: p.maxTrancheShare,
+    maxTrancheDebt: p.maxTrancheDebt,
+    minDebt: p.minDebt,
+    windowLimit: p.windowLimit,
+    window: p.window,
+    trancheCooldown: p.trancheCooldown,
+    borrowCap: p.borrowCap,
+    collateralCap: p.collateralCap,
+  };
+}
+
+function toPreview(p: ILiquidationEngine.PreviewStructOutput): LiquidationPreview {
+  return {
+    reason: Number(p.reason) as LiquidationReason,
+    kind: Number(p.kind) as TrancheKind,
+    ratioBefore: p.ratioBefore,
+    bonus: p.bonus,
+    repaidAssets: p.repaidAssets,
+    seizedAssets: p.seizedAssets,
+    protocolFee: p.protocolFee,
+    badDebtAssets: p.badDebtAssets,
+    fullClose: p.fullClose,
+    nextEligibleAt: p.nextEligibleAt,
+  };
+}
+
+/** Reads Sluice through any ethers runner (a provider for reads; a signer to also send through the bindings). */
+export class SluiceClient {
+  readonly registry: Registry;
+  readonly vault: IMarginVault;
+  readonly engine: ILiquidationEngine;
+  readonly runner: ContractRunner;
+
+  constructor(runner: ContractRunner, registry: Registry) {
+    this.runner = runner;
+    this.registry = registry;
+    this.vault = IMarginVault__factory.connect(registry.contracts.MarginVault, runner);
+    this.engine = ILiquidationEngine__factory.connect(registry.contracts.LiquidationEngine, runner);
+  }
+
+  /** A market's risk parameters. */
+  async riskParams(marketId: bigint): Promise<MarketRiskParams> {
+    return toRiskParams(await this.vault.riskParams(marketId));
+  }
+
+  /**
+   * A position and its health now.
+   * @throws {Error} naming the id when the position does not exist.
+   */
+  async position(positionId: bigint): Promise<PositionInfo> {
+    const p = await this.vault.position(positionId);
+    if (p.owner === ZeroAddress) throw new Error(`position ${positionId} does not exist`);
+    const health = await this.vault.positionHealth(positionId);
+    return {
+      id: positionId,
+      owner: p.owner,
+      marketId: p.marketId,
+      collateralAssets: health.collateralAssets,
+      debtAssets: health.debtAssets,
+      collateralValue: health.collateralValue,
+      ratio: health.ratio,
+      liquidationPrice: health.liquidationPrice,
+      price: health.price,
+      priceStatus: Number(health.priceStatus) as PriceStatus,
+    };
+  }
+
+  /** The oracle price (1e36-scaled) at which the position reaches its maintenance ratio; 0 without debt. */
+  async liquidationPrice(positionId: bigint): Promise<bigint> {
+    return (await this.vault.positionHealth(positionId)).liquidationPrice;
+  }
+
+  /** What `liquidate(positionId, max, …)` would do now, read from the engine. */
+  async previewLiquidation(positionId: bigint): Promise<LiquidationPreview> {
+    return toPreview(await this.engine.previewLiquidation(positionId));
+  }
+
+  /** The engine's own schedule at a constant price (1e36-scaled). */
+  async liquidationScheduleOnChain(positionId: bigint, price: bigint): Promise<ScheduledTranche[]> {
+    const position = await this.vault.position(positionId);
+    const tranches = await this.engine.liquidationSchedule(positionId, price);
+    let collateral = position.collateralAssets;
+    let debt = await this.vault.debtAssetsOf(positionId);
+    return tranches.map((t) => {
+      collateral -= t.seizedAssets;
+      debt -= t.repaidAssets + t.badDebtAssets;
+      return {
+        kind: Number(t.kind) as TrancheKind,
+        ratioBefore: t.ratioBefore,
+        bonus: t.bonus,
+        repaidAssets: t.repaidAssets,
+        seizedAssets: t.seizedAssets,
+        badDebtAssets: t.badDebtAssets,
+        price,
+        collateralAfter: collateral,
+        debtAfter: debt,
+      };
+    });
+  }
+
+  /**
+   * Everything the TypeScript preview mirror reads, as of the latest block (or `blockTag`): pass the result to
+   * `previewLiquidation` from the SDK to preview without another call, or change `price`/`now` to ask "what if".
+   */
+  async liquidationState(positionId: bigint, blockTag: bigint | "latest" = "latest"): Promise<LiquidationState> {
+    const overrides = { blockTag: blockTag === "latest" ? "latest" : Number(blockTag) };
+    const p = await this.vault.position(positionId, overrides);
+    const exists = p.owner !== ZeroAddress;
+    const marketId = exists ? p.marketId : 1n;
+    const market = await this.vault.market(marketId, overrides);
+    const oracle = IOracle__factory.connect(market.oracle, this.runner);
+    const provider = this.runner.provider;
+    if (provider === null || provider === undefined) throw new Error("the runner has no provider");
+    const [params, debtAssets, [price, status], state, windowStart, windowLiquidated, timeBonus, outage, block] =
+      await Promise.all([
+        this.vault.riskParams(marketId, overrides),
+        exists ? this.vault.debtAssetsOf(positionId, overrides) : Promise.resolve(0n),
+        oracle.price(overrides),
+        this.engine.trancheState(positionId, overrides),
+        this.engineView("windowStart", marketId, overrides.blockTag),
+        this.engineView("windowLiquidatedAssets", marketId, overrides.blockTag),
+        this.engine.timeBonusPerSecond(marketId, overrides),
+        oracle.lastOutage(overrides),
+        provider.getBlock(overrides.blockTag),
+      ]);
+    if (block === null) throw new Error(`block ${String(blockTag)} not found`);
+    return {
+      exists,
+      collateralAssets: p.collateralAssets,
+      debtAssets,
+      price,
+      priceValid: Number(status) !== PriceStatus.Invalid,
+      params: toRiskParams(params),
+      liquidatableSince: state.liquidatableSince,
+      lastTrancheAt: state.lastTrancheAt,
+      windowStart,
+      windowLiquidatedAssets: windowLiquidated,
+      timeBonusPerSecond: timeBonus,
+      outageDownAt: outage.downAt,
+      outageResumedAt: outage.resumedAt,
+      now: BigInt(block.timestamp),
+    };
+  }
+
+  /** The tranches along a price path (one tranche per grace window), from the position's current state. */
+  async scheduleAlongPath(positionId: bigint, prices: readonly bigint[]): Promise<ScheduledTranche[]> {
+    const position = await this.vault.position(positionId);
+    const [params, debtAssets] = await Promise.all([
+      this.riskParams(position.marketId),
+      this.vault.debtAssetsOf(positionId),
+    ]);
+    return scheduleAlongPath({ collateralAssets: position.collateralAssets, debtAssets }, params, prices);
+  }
+
+  /** The schedule at a constant price, computed locally with the TrancheMath mirror. */
+  async liquidationSchedule(positionId: bigint, price: bigint): Promise<ScheduledTranche[]> {
+    const position = await this.vault.position(positionId);
+    const [params, debtAssets] = await Promise.all([
+      this.riskParams(position.marketId),
+      this.vault.debtAssetsOf(positionId),
+    ]);
+    return liquidationSchedule({ collateralAssets: position.collateralAssets, debtAssets, price }, params);
+  }
+
+  /** Market-window bookkeeping the interface does not declare (public getters of the engine). */
+  private async engineView(
+    name: "windowStart" | "windowLiquidatedAssets",
+    marketId: bigint,
+    blockTag: string | number,
+  ): Promise<bigint> {
+    const provider = this.runner.provider;
+    if (provider === null || provider === undefined) throw new Error("the runner has no provider");
+    const iface = new Interface([`function ${name}(uint256) view returns (uint256)`]);
+    const result = await provider.call({
+      to: this.registry.contracts.LiquidationEngine,
+      data: iface.encodeFunctionData(name, [marketId]),
+      blockTag,
+    });
+    return iface.decodeFunctionResult(name, result)[0] as bigint;
+  }
+}
