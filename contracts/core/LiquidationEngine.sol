@@ -12,6 +12,7 @@ import {ILiquidationEngine} from "../interfaces/ILiquidationEngine.sol";
 import {IMarginVault} from "../interfaces/IMarginVault.sol";
 import {IOracle} from "../interfaces/IOracle.sol";
 import {ITrancheLiquidationCallback} from "../interfaces/ITrancheLiquidationCallback.sol";
+import {LiquidationRules} from "../libraries/LiquidationRules.sol";
 import {RiskParamsLib} from "../libraries/RiskParamsLib.sol";
 import {TrancheMath} from "../libraries/TrancheMath.sol";
 import {TransferLib} from "../libraries/TransferLib.sol";
@@ -41,12 +42,6 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     mapping(uint256 marketId => uint256) public timeBonusPerSecond;
     mapping(uint256 marketId => uint256) public windowStart;
     mapping(uint256 marketId => uint256) public windowLiquidatedAssets;
-
-    /// @dev An oracle's latest sequencer outage (see `IOracle.lastOutage`); zero when none or not read.
-    struct Outage {
-        uint256 downAt;
-        uint256 resumedAt;
-    }
 
     /// @dev Everything `liquidate` works out before it moves anything.
     struct Plan {
@@ -204,7 +199,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             plan.protocolFee,
             plan.tranche.ratioBefore,
             ratioAfter,
-            kind == TrancheMath.TrancheKind.FullClose || kind == TrancheMath.TrancheKind.DustClose
+            LiquidationRules.closesWholeDebt(kind)
         );
     }
 
@@ -239,8 +234,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         plan.debtAssets = vault.debtAssetsOf(positionId);
         if (plan.debtAssets == 0) return Reason.NoDebt;
         TrancheState memory state = _trancheState[positionId];
-        Outage memory outage = _outageFor(state, plan.market.oracle);
-        uint256 graceEnd = _graceEnd(state.lastTrancheAt, plan.params.trancheCooldown, outage);
+        LiquidationRules.Outage memory outage = _outageFor(state, plan.market.oracle);
+        uint256 graceEnd = LiquidationRules.graceEnd(state.lastTrancheAt, plan.params.trancheCooldown, outage);
         plan.tranche = TrancheMath.computeTrancheWithExtraBonus(
             TrancheMath.PositionState({
                 collateralAssets: p.collateralAssets,
@@ -249,19 +244,14 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             }),
             RiskParamsLib.toTrancheParams(plan.params),
             windowRemaining(plan.marketId),
-            _extraBonus(state, timeBonusPerSecond[plan.marketId], graceEnd, outage)
+            LiquidationRules.extraBonus(state.liquidatableSince, timeBonusPerSecond[plan.marketId], graceEnd, outage)
         );
         plan.protocolFee = TrancheMath.protocolFeeUp(
             plan.tranche.repaidAssets,
             plan.tranche.bonus,
             plan.params.keeperShare
         );
-        if (plan.tranche.kind == TrancheMath.TrancheKind.Healthy) return Reason.Healthy;
-        if (plan.tranche.kind != TrancheMath.TrancheKind.FullClose && block.timestamp < graceEnd) {
-            return Reason.GracePeriod;
-        }
-        if (plan.tranche.kind == TrancheMath.TrancheKind.WindowExhausted) return Reason.WindowExhausted;
-        return Reason.None;
+        return LiquidationRules.reasonFor(plan.tranche.kind, graceEnd);
     }
 
     function _revertFor(Reason reason, uint256 positionId, Plan memory plan) internal view {
@@ -369,9 +359,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         preview.seizedAssets = plan.tranche.seizedAssets;
         preview.protocolFee = plan.protocolFee;
         preview.badDebtAssets = plan.tranche.badDebtAssets;
-        preview.fullClose =
-            plan.tranche.kind == TrancheMath.TrancheKind.FullClose ||
-            plan.tranche.kind == TrancheMath.TrancheKind.DustClose;
+        preview.fullClose = LiquidationRules.closesWholeDebt(plan.tranche.kind);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -414,8 +402,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         TrancheState memory state = _trancheState[positionId];
         if (state.lastTrancheAt == 0) return 0;
         uint256 marketId = vault.position(positionId).marketId;
-        Outage memory outage = _outageFor(state, vault.market(marketId).oracle);
-        return _graceEnd(state.lastTrancheAt, vault.riskParams(marketId).trancheCooldown, outage);
+        LiquidationRules.Outage memory outage = _outageFor(state, vault.market(marketId).oracle);
+        return LiquidationRules.graceEnd(state.lastTrancheAt, vault.riskParams(marketId).trancheCooldown, outage);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -430,9 +418,13 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     function extraBonusOf(uint256 positionId) external view returns (uint256) {
         TrancheState memory state = _trancheState[positionId];
         uint256 marketId = vault.position(positionId).marketId;
-        Outage memory outage = _outageFor(state, vault.market(marketId).oracle);
-        uint256 graceEnd = _graceEnd(state.lastTrancheAt, vault.riskParams(marketId).trancheCooldown, outage);
-        return _extraBonus(state, timeBonusPerSecond[marketId], graceEnd, outage);
+        LiquidationRules.Outage memory outage = _outageFor(state, vault.market(marketId).oracle);
+        uint256 graceEnd = LiquidationRules.graceEnd(
+            state.lastTrancheAt,
+            vault.riskParams(marketId).trancheCooldown,
+            outage
+        );
+        return LiquidationRules.extraBonus(state.liquidatableSince, timeBonusPerSecond[marketId], graceEnd, outage);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -443,43 +435,12 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     // ------------------------------------------------------------------ internals
 
     /// @dev The oracle's latest sequencer outage, read only when the position has a clock that it could stop.
-    function _outageFor(TrancheState memory state, IOracle oracle) internal view returns (Outage memory outage) {
+    function _outageFor(
+        TrancheState memory state,
+        IOracle oracle
+    ) internal view returns (LiquidationRules.Outage memory outage) {
         if (state.lastTrancheAt == 0 && state.liquidatableSince == 0) return outage;
         (outage.downAt, outage.resumedAt) = oracle.lastOutage();
-    }
-
-    /// @dev End of the grace window after a tranche at `lastTrancheAt` (0: no window). Time while the sequencer was
-    /// down does not count: if an outage ended (prices valid again at `resumedAt`) after the tranche and began
-    /// before the window ran out, the window's time left when it began runs again from `resumedAt`. An unknown
-    /// start (`downAt == 0`) counts as the tranche's own time, so the whole window runs again. While the sequencer
-    /// is down the window does not end (`type(uint256).max`).
-    function _graceEnd(uint256 lastTrancheAt, uint256 cooldown, Outage memory outage) internal pure returns (uint256) {
-        if (lastTrancheAt == 0) return 0;
-        uint256 end = lastTrancheAt + cooldown;
-        if (outage.resumedAt <= lastTrancheAt) return end;
-        uint256 pausedFrom = Math.max(outage.downAt, lastTrancheAt);
-        if (end <= pausedFrom) return end;
-        return Math.saturatingAdd(outage.resumedAt, end - pausedFrom);
-    }
-
-    /// @dev Time component of the bonus; see `extraBonusOf`. It counts from when the position was flagged or its
-    /// grace window ended, whichever is later, and not while the sequencer was down.
-    function _extraBonus(
-        TrancheState memory state,
-        uint256 perSecond,
-        uint256 graceEnd,
-        Outage memory outage
-    ) internal view returns (uint256) {
-        if (state.liquidatableSince == 0) return 0;
-        uint256 start = Math.max(state.liquidatableSince, graceEnd);
-        if (block.timestamp <= start) return 0;
-        uint256 elapsed = block.timestamp - start;
-        if (outage.resumedAt > start) {
-            uint256 pausedFrom = Math.max(outage.downAt, start);
-            uint256 pausedTo = Math.min(outage.resumedAt, block.timestamp);
-            if (pausedTo > pausedFrom) elapsed -= pausedTo - pausedFrom;
-        }
-        return perSecond * elapsed;
     }
 
     function _ratioOf(uint256 positionId, uint256 price) internal view returns (uint256) {
