@@ -19,6 +19,7 @@ import {
   MarginVault__factory,
   MockERC20__factory,
   MockV3Aggregator__factory,
+  PositionLens__factory,
   type MockERC20,
   type MockV3Aggregator,
 } from "../../typechain-types/index.js";
@@ -156,6 +157,7 @@ export async function deployLocalSluice(deployer: Signer, options: LocalSluiceOp
     await flash.getAddress(),
     admin,
   );
+  const lens = await new PositionLens__factory(deployer).deploy(await vault.getAddress(), await engine.getAddress());
   const swapPath = encodePath([wethAddress, usdcAddress], [FEE]);
   await (await upkeep.setRoute(1n, swapPath, 0n)).wait();
 
@@ -166,6 +168,7 @@ export async function deployLocalSluice(deployer: Signer, options: LocalSluiceOp
       MarginVault: await vault.getAddress(),
       LiquidationEngine: await engine.getAddress(),
       InsuranceFund: await fund.getAddress(),
+      PositionLens: await lens.getAddress(),
       FlashLiquidator: await flash.getAddress(),
       LiquidationUpkeep: await upkeep.getAddress(),
       SwapRouter: await uniswap.router.getAddress(),

@@ -10,6 +10,8 @@ import { Interface, ZeroAddress, type ContractRunner } from "ethers";
 import { IMarginVault__factory } from "../../typechain-types/factories/contracts/interfaces/IMarginVault__factory.js";
 import { ILiquidationEngine__factory } from "../../typechain-types/factories/contracts/interfaces/ILiquidationEngine__factory.js";
 import { IOracle__factory } from "../../typechain-types/factories/contracts/interfaces/IOracle__factory.js";
+import { IPositionLens__factory } from "../../typechain-types/factories/contracts/interfaces/IPositionLens__factory.js";
+import type { IPositionLens } from "../../typechain-types/contracts/interfaces/IPositionLens.js";
 import type { ILiquidationEngine } from "../../typechain-types/contracts/interfaces/ILiquidationEngine.js";
 import type { IMarginVault } from "../../typechain-types/contracts/interfaces/IMarginVault.js";
 import {
@@ -27,6 +29,63 @@ export enum PriceStatus {
   Invalid = 0,
   Primary = 1,
   Fallback = 2,
+}
+
+/** `IPositionLens.PositionState`: what a position is waiting for, as the lens decides it. */
+export enum LensPositionState {
+  /** Ratio at or above maintenance. */
+  Healthy = 0,
+  /** A partial tranche can run now. */
+  Liquidatable = 1,
+  /** Can be liquidated now and the tranche repays the whole debt (full ratio, bad debt or dust). */
+  FullCloseable = 2,
+  /** Inside the grace window after a tranche. */
+  GracePeriod = 3,
+  /** Past its grace window but the market's rolling window is used up. */
+  WindowExhausted = 4,
+  /** The oracle has no valid price. */
+  NoPrice = 5,
+  /** Nothing owed. */
+  NoDebt = 6,
+}
+
+/** One position as the PositionLens reports it (a page of these comes from one `eth_call`). */
+export interface PositionView {
+  id: bigint;
+  owner: string;
+  marketId: bigint;
+  /** Collateral units. */
+  collateralAssets: bigint;
+  /** Quote units, interest as of now, rounded up. */
+  debtAssets: bigint;
+  /** WAD, rounded down. */
+  ratio: bigint;
+  /** Lowest 1e36-scaled price at which the position is not liquidatable (rounded up). */
+  liquidationPriceUp: bigint;
+  state: LensPositionState;
+  /** Unix seconds; 0 without a tranche. */
+  nextEligibleAt: bigint;
+  liquidatableSince: bigint;
+  tranchesExecuted: bigint;
+  /** What `liquidate` would do now. */
+  preview: LiquidationPreview;
+}
+
+function toPositionView(v: IPositionLens.PositionViewStructOutput): PositionView {
+  return {
+    id: v.id,
+    owner: v.owner,
+    marketId: v.marketId,
+    collateralAssets: v.collateralAssets,
+    debtAssets: v.debtAssets,
+    ratio: v.ratio,
+    liquidationPriceUp: v.liquidationPriceUp,
+    state: Number(v.state) as LensPositionState,
+    nextEligibleAt: v.nextEligibleAt,
+    liquidatableSince: v.liquidatableSince,
+    tranchesExecuted: v.tranchesExecuted,
+    preview: toPreview(v.preview),
+  };
 }
 
 /** A position with its health now. */
@@ -96,12 +155,59 @@ export class SluiceClient {
   readonly vault: IMarginVault;
   readonly engine: ILiquidationEngine;
   readonly runner: ContractRunner;
+  /** The PositionLens, when the registry has one. */
+  readonly lens: IPositionLens | undefined;
 
   constructor(runner: ContractRunner, registry: Registry) {
     this.runner = runner;
     this.registry = registry;
     this.vault = IMarginVault__factory.connect(registry.contracts.MarginVault, runner);
     this.engine = ILiquidationEngine__factory.connect(registry.contracts.LiquidationEngine, runner);
+    const lens = registry.contracts.PositionLens;
+    this.lens = lens === undefined ? undefined : IPositionLens__factory.connect(lens, runner);
+  }
+
+  private requireLens(): IPositionLens {
+    if (this.lens === undefined) throw new Error("the registry has no PositionLens (contracts.PositionLens)");
+    return this.lens;
+  }
+
+  /**
+   * A page of a market's positions with health, state and preview, in one call (pages of up to about 500 fit an
+   * `eth_call` gas cap of 50 M). Page order follows the vault's list, which changes when a position closes.
+   * @returns the page and the market's total number of open positions.
+   */
+  async positionsOfMarket(
+    marketId: bigint,
+    offset: bigint,
+    limit: bigint,
+  ): Promise<{ positions: PositionView[]; total: bigint }> {
+    const [views, total] = await this.requireLens().positionsOfMarket(marketId, offset, limit);
+    return { positions: views.map(toPositionView), total };
+  }
+
+  /** The positions of a page that a keeper can liquidate now (`Liquidatable` or `FullCloseable`), with previews. */
+  async liquidatablePositions(
+    marketId: bigint,
+    offset: bigint,
+    limit: bigint,
+  ): Promise<{ positions: Array<{ id: bigint; preview: LiquidationPreview }>; total: bigint }> {
+    const [ids, previews, total] = await this.requireLens().liquidatablePositions(marketId, offset, limit);
+    return { positions: ids.map((id, i) => ({ id, preview: toPreview(previews[i]!) })), total };
+  }
+
+  /** Every open position of `owner`, scanning position ids `pageSize` at a time. */
+  async positionsOf(owner: string, pageSize = 500n): Promise<PositionView[]> {
+    const lens = this.requireLens();
+    const end = await this.vault.nextPositionId();
+    const found: PositionView[] = [];
+    for (let from = 1n; from < end;) {
+      const [views, next] = await lens.positionsOf(owner, from, pageSize);
+      found.push(...views.map(toPositionView));
+      if (next <= from) break;
+      from = next;
+    }
+    return found;
   }
 
   /** A market's risk parameters. */
