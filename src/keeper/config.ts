@@ -1,0 +1,706 @@
+/**
+ * The keeper's configuration: command-line flags and `SLUICE_*` environment variables, read and checked once at
+ * start. Every problem is collected and reported together in one {@link ConfigError}; secrets (the private key, the
+ * keystore password) never appear in error messages, in `JSON.stringify`/`util.inspect` of the configuration, or in
+ * {@link redactConfig}'s output. `JSON.stringify` of a parsed configuration gives {@link redactConfig}'s view.
+ *
+ * Precedence: a flag wins over its environment variable; an empty environment variable counts as unset.
+ */
+import { statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { inspect, parseArgs } from "node:util";
+
+import { Wallet, type Provider, type Signer } from "ethers";
+
+/** How liquidations are financed: the keeper's own quote tokens, or the FlashLiquidator (capital-free). */
+export type Strategy = "own-capital" | "flash";
+
+/** pino log levels, plus `silent`. */
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+/** Log levels accepted by `--log-level`. */
+export const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+/** Strategies accepted by `--strategy`. */
+export const STRATEGIES: readonly Strategy[] = ["own-capital", "flash"];
+
+/** Defaults of the optional settings. */
+export const CONFIG_DEFAULTS = {
+  strategy: "flash" as Strategy,
+  minProfitQuote: "0",
+  pollIntervalMs: 2_000,
+  pageSize: 500,
+  metricsPort: 9_464,
+  metricsHost: "127.0.0.1",
+  logLevel: "info" as LogLevel,
+} as const;
+
+/** Bounds checked by {@link parseKeeperConfig}. */
+export const CONFIG_BOUNDS = {
+  /** Smallest `--poll-interval` (ms). */
+  minPollIntervalMs: 100,
+  /** Largest `--page-size` (positions per read). */
+  maxPageSize: 5_000,
+} as const;
+
+const REDACTED = "[redacted]";
+
+/**
+ * A secret string that does not print itself: `String()`, `JSON.stringify` and `util.inspect` (hence pino and
+ * `console.log`) all give `"[redacted]"`. {@link Secret.reveal} returns the value, for the one place that needs it.
+ */
+export class Secret {
+  readonly #value: string;
+
+  constructor(value: string) {
+    this.#value = value;
+  }
+
+  /** The secret value itself; never log it. */
+  reveal(): string {
+    return this.#value;
+  }
+
+  /** `"[redacted]"`. */
+  toString(): string {
+    return REDACTED;
+  }
+
+  /** `"[redacted]"`. */
+  toJSON(): string {
+    return REDACTED;
+  }
+
+  /** `"[redacted]"` for `util.inspect` and `console.log`. */
+  [inspect.custom](): string {
+    return REDACTED;
+  }
+}
+
+/** Where the signing key comes from. */
+export type SignerSource =
+  /** `SLUICE_PRIVATE_KEY`: a raw key (0x + 64 hex digits). */
+  | { kind: "private-key"; privateKey: Secret }
+  /** `--keystore <path>` and `SLUICE_KEYSTORE_PASSWORD`: an encrypted JSON keystore, decrypted by {@link loadSigner}. */
+  | { kind: "keystore"; path: string; password: Secret }
+  /** No key: only allowed with `--dry-run`. */
+  | { kind: "none" };
+
+/** The checked configuration of a keeper run. */
+export interface KeeperConfig {
+  /** Always false here; `--help` gives a {@link KeeperHelpRequest} instead. */
+  help: false;
+  /** JSON-RPC endpoint (http, https, ws or wss). May carry an API key: log {@link redactConfig}, not this. */
+  rpcUrl: string;
+  /** Chain the endpoint must serve ({@link loadSigner} checks it). */
+  chainId: bigint;
+  /** The signing key's source. */
+  signer: SignerSource;
+  /** Markets to watch (ids as in `IMarginVault`), or every listed market. */
+  marketIds: readonly bigint[] | "all";
+  /** How liquidations are financed. */
+  strategy: Strategy;
+  /**
+   * Minimum profit per liquidation, as a non-negative decimal string in human quote units (e.g. `"5.5"` for 5.5 USDC);
+   * convert with {@link parseUnitsStrict} once the quote token's decimals are known.
+   */
+  minProfitQuote: string;
+  /** Highest gas price to pay (base fee + priority fee, or legacy gas price), in wei; undefined = no cap. */
+  maxGasPriceWei: bigint | undefined;
+  /** Pause between scans (ms, ≥ 100). */
+  pollIntervalMs: number;
+  /** Positions read per call when paging through a market (1..5000). */
+  pageSize: number;
+  /** Port of the metrics and health server; 0 = no server. */
+  metricsPort: number;
+  /** Interface the metrics server binds (default 127.0.0.1; 0.0.0.0 to be scraped from other hosts). */
+  metricsHost: string;
+  /** Path of an address registry JSON (contract addresses per chain), if given. */
+  registryPath: string | undefined;
+  /** pino log level. */
+  logLevel: LogLevel;
+  /** Simulate and log, never send a transaction. */
+  dryRun: boolean;
+}
+
+/** What {@link parseKeeperConfig} returns for `--help` / `-h`: print {@link usageText} and exit. */
+export interface KeeperHelpRequest {
+  help: true;
+}
+
+/** Thrown by {@link parseKeeperConfig} (every problem at once) and {@link loadSigner}. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  /** One sentence per missing or invalid item, naming the flag and its environment variable. */
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(
+      problems.length === 1
+        ? `invalid keeper configuration: ${problems[0]}`
+        : `invalid keeper configuration (${problems.length} problems):\n  - ${problems.join("\n  - ")}`,
+    );
+    this.problems = [...problems];
+  }
+}
+
+/** One flag and its environment variable. */
+interface FlagSpec {
+  name: string;
+  type: "string" | "boolean";
+  env?: string;
+  /** Placeholder of the value in the usage text. */
+  value?: string;
+  short?: string;
+  description: string;
+}
+
+const FLAGS: readonly FlagSpec[] = [
+  {
+    name: "rpc-url",
+    type: "string",
+    env: "SLUICE_RPC_URL",
+    value: "<url>",
+    description: "JSON-RPC endpoint, http(s):// or ws(s):// (required)",
+  },
+  {
+    name: "chain-id",
+    type: "string",
+    env: "SLUICE_CHAIN_ID",
+    value: "<id>",
+    description: "chain id the endpoint must serve, a positive integer (required)",
+  },
+  {
+    name: "keystore",
+    type: "string",
+    env: "SLUICE_KEYSTORE",
+    value: "<path>",
+    description: "encrypted JSON keystore; its password in SLUICE_KEYSTORE_PASSWORD (or give SLUICE_PRIVATE_KEY)",
+  },
+  {
+    name: "markets",
+    type: "string",
+    env: "SLUICE_MARKETS",
+    value: "<ids>",
+    description: "comma-separated market ids, e.g. 1,2 (default: all)",
+  },
+  {
+    name: "strategy",
+    type: "string",
+    env: "SLUICE_STRATEGY",
+    value: "<own-capital|flash>",
+    description: `how liquidations are financed (default: ${CONFIG_DEFAULTS.strategy})`,
+  },
+  {
+    name: "min-profit",
+    type: "string",
+    env: "SLUICE_MIN_PROFIT",
+    value: "<quote>",
+    description: `minimum profit per liquidation in quote units, e.g. 5.5 (default: ${CONFIG_DEFAULTS.minProfitQuote})`,
+  },
+  {
+    name: "max-gas-price",
+    type: "string",
+    env: "SLUICE_MAX_GAS_PRICE",
+    value: "<gwei>",
+    description: "never pay more per gas than this, in gwei (default: no cap)",
+  },
+  {
+    name: "poll-interval",
+    type: "string",
+    env: "SLUICE_POLL_INTERVAL",
+    value: "<ms>",
+    description: `pause between scans in ms, at least ${CONFIG_BOUNDS.minPollIntervalMs} (default: ${CONFIG_DEFAULTS.pollIntervalMs})`,
+  },
+  {
+    name: "page-size",
+    type: "string",
+    env: "SLUICE_PAGE_SIZE",
+    value: "<n>",
+    description: `positions per read, 1..${CONFIG_BOUNDS.maxPageSize} (default: ${CONFIG_DEFAULTS.pageSize})`,
+  },
+  {
+    name: "metrics-port",
+    type: "string",
+    env: "SLUICE_METRICS_PORT",
+    value: "<port>",
+    description: `port of /metrics and /health, 0 = disabled (default: ${CONFIG_DEFAULTS.metricsPort})`,
+  },
+  {
+    name: "metrics-host",
+    type: "string",
+    env: "SLUICE_METRICS_HOST",
+    value: "<host>",
+    description: `interface of the metrics server (default: ${CONFIG_DEFAULTS.metricsHost})`,
+  },
+  {
+    name: "registry",
+    type: "string",
+    env: "SLUICE_REGISTRY",
+    value: "<path>",
+    description: "address registry JSON (optional)",
+  },
+  {
+    name: "log-level",
+    type: "string",
+    env: "SLUICE_LOG_LEVEL",
+    value: "<level>",
+    description: `${LOG_LEVELS.join("|")} (default: ${CONFIG_DEFAULTS.logLevel})`,
+  },
+  {
+    name: "dry-run",
+    type: "boolean",
+    env: "SLUICE_DRY_RUN",
+    description: "simulate and log, never send (no key needed); SLUICE_DRY_RUN=1|true",
+  },
+  { name: "help", type: "boolean", short: "h", description: "print this help and exit" },
+];
+
+/** Environment variables read besides the flags' own. */
+const SECRET_ENV = {
+  privateKey: "SLUICE_PRIVATE_KEY",
+  keystorePassword: "SLUICE_KEYSTORE_PASSWORD",
+} as const;
+
+/** The usage text printed for `--help`. */
+export function usageText(): string {
+  const rows = FLAGS.map((flag) => {
+    const names = `${flag.short ? `-${flag.short}, ` : ""}--${flag.name}${flag.value ? ` ${flag.value}` : ""}`;
+    return `  ${names.padEnd(36)} ${flag.description}${flag.env ? ` [${flag.env}]` : ""}`;
+  });
+  return [
+    "Usage: sluice-keeper [options]",
+    "",
+    "Watches Sluice markets and liquidates unhealthy positions in tranches.",
+    "",
+    "Options (a flag wins over its environment variable):",
+    ...rows,
+    "",
+    "Secrets, from the environment only:",
+    `  ${SECRET_ENV.privateKey.padEnd(36)} signing key, 0x + 64 hex digits (or use --keystore)`,
+    `  ${SECRET_ENV.keystorePassword.padEnd(36)} password of --keystore`,
+    "",
+  ].join("\n");
+}
+
+/** A raw value and where it came from (for error messages). */
+interface Raw {
+  value: string;
+  source: string;
+}
+
+/**
+ * Parses and checks the keeper's flags and environment. Every problem is collected, then all are thrown together.
+ * `--help` (or `-h`) anywhere wins: nothing else is checked and `{ help: true }` is returned.
+ *
+ * Files named by `--keystore` and `--registry` must exist (they are read later: the keystore by
+ * {@link loadSigner}, the registry by the keeper).
+ *
+ * @param argv - Arguments after the script name (`process.argv.slice(2)`).
+ * @param env - The environment (`process.env`).
+ * @throws {@link ConfigError} listing every missing or invalid item (never a secret's value).
+ */
+export function parseKeeperConfig(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): KeeperConfig | KeeperHelpRequest {
+  const terminator = argv.indexOf("--");
+  const flagsPart = terminator === -1 ? argv : argv.slice(0, terminator);
+  if (flagsPart.some((arg) => arg === "--help" || arg === "-h")) return { help: true };
+
+  const problems: string[] = [];
+  const options = Object.fromEntries(
+    FLAGS.map((flag) => [flag.name, flag.short ? { type: flag.type, short: flag.short } : { type: flag.type }]),
+  ) as Record<string, { type: "string" | "boolean"; short?: string }>;
+  const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+
+  const flagValues = new Map<string, Raw | true>();
+  let positionals = 0;
+  for (const token of tokens) {
+    if (token.kind === "option-terminator") continue;
+    if (token.kind === "positional") {
+      positionals++;
+      continue;
+    }
+    const spec = FLAGS.find((flag) => flag.name === token.name);
+    if (!spec) {
+      // The name only: a mistyped secret flag's value must not be echoed.
+      problems.push(`unknown option '${token.rawName}' (see --help)`);
+      continue;
+    }
+    if (flagValues.has(spec.name)) {
+      problems.push(`--${spec.name} is given more than once`);
+      continue;
+    }
+    if (spec.type === "boolean") {
+      if (token.value !== undefined) problems.push(`--${spec.name} takes no value`);
+      else flagValues.set(spec.name, true);
+      continue;
+    }
+    const value = token.value;
+    const takesNextFlag = !token.inlineValue && value !== undefined && FLAGS.some((f) => value === `--${f.name}`);
+    if (value === undefined || takesNextFlag) {
+      problems.push(`--${spec.name} needs a value`);
+      if (takesNextFlag) flagValues.set(spec.name, { value: "", source: `--${spec.name}` });
+      continue;
+    }
+    flagValues.set(spec.name, { value, source: `--${spec.name}` });
+  }
+  if (positionals > 0) {
+    problems.push(`unexpected argument${positionals > 1 ? "s" : ""} (${positionals}); every option is a --flag`);
+  }
+
+  /** A string setting: the flag, else its non-empty environment variable. */
+  const raw = (name: string): Raw | undefined => {
+    const fromFlag = flagValues.get(name);
+    if (fromFlag !== undefined && fromFlag !== true) return fromFlag;
+    const envName = FLAGS.find((flag) => flag.name === name)?.env;
+    const fromEnv = envName === undefined ? undefined : env[envName];
+    return envName !== undefined && fromEnv !== undefined && fromEnv !== ""
+      ? { value: fromEnv, source: envName }
+      : undefined;
+  };
+  const required = (name: string): Raw | undefined => {
+    const found = raw(name);
+    if (found === undefined) {
+      const envName = FLAGS.find((flag) => flag.name === name)?.env;
+      problems.push(`--${name} (or ${envName}) is required`);
+    }
+    return found;
+  };
+
+  // --dry-run
+  let dryRun = flagValues.get("dry-run") === true;
+  const dryRunEnv = env["SLUICE_DRY_RUN"];
+  if (!dryRun && dryRunEnv !== undefined && dryRunEnv !== "") {
+    if (/^(1|true|yes)$/i.test(dryRunEnv)) dryRun = true;
+    else if (!/^(0|false|no)$/i.test(dryRunEnv)) {
+      problems.push(`SLUICE_DRY_RUN must be 1, true, yes, 0, false or no, got '${dryRunEnv}'`);
+    }
+  }
+
+  // --rpc-url
+  let rpcUrl = "";
+  const rpcRaw = required("rpc-url");
+  if (rpcRaw !== undefined) {
+    const problem = checkRpcUrl(rpcRaw);
+    if (problem) problems.push(problem);
+    else rpcUrl = rpcRaw.value;
+  }
+
+  // --chain-id
+  let chainId = 0n;
+  const chainRaw = required("chain-id");
+  if (chainRaw !== undefined) {
+    if (/^[0-9]+$/.test(chainRaw.value) && BigInt(chainRaw.value) > 0n) chainId = BigInt(chainRaw.value);
+    else problems.push(`${chainRaw.source} must be a positive integer, got '${chainRaw.value}'`);
+  }
+
+  // Signing key
+  const signer = parseSignerSource(raw("keystore"), env, dryRun, problems);
+
+  // --markets
+  let marketIds: readonly bigint[] | "all" = "all";
+  const marketsRaw = raw("markets");
+  if (marketsRaw !== undefined && marketsRaw.value.trim().toLowerCase() !== "all") {
+    const parts = marketsRaw.value.split(",").map((part) => part.trim());
+    const bad = parts.filter((part) => !/^[0-9]+$/.test(part) || BigInt(part) >= 2n ** 256n);
+    if (bad.length > 0 || parts.length === 0) {
+      problems.push(
+        `${marketsRaw.source} must be 'all' or comma-separated market ids (non-negative integers), got '${marketsRaw.value}'`,
+      );
+    } else {
+      marketIds = [...new Set(parts.map((part) => BigInt(part)))];
+    }
+  }
+
+  // --strategy
+  let strategy: Strategy = CONFIG_DEFAULTS.strategy;
+  const strategyRaw = raw("strategy");
+  if (strategyRaw !== undefined) {
+    const found = STRATEGIES.find((candidate) => candidate === strategyRaw.value);
+    if (found) strategy = found;
+    else problems.push(`${strategyRaw.source} must be one of ${STRATEGIES.join(", ")}, got '${strategyRaw.value}'`);
+  }
+
+  // --min-profit
+  let minProfitQuote: string = CONFIG_DEFAULTS.minProfitQuote;
+  const minProfitRaw = raw("min-profit");
+  if (minProfitRaw !== undefined) {
+    if (DECIMAL.test(minProfitRaw.value)) minProfitQuote = minProfitRaw.value;
+    else {
+      problems.push(
+        `${minProfitRaw.source} must be a non-negative decimal number of quote units (e.g. 5.5), got '${minProfitRaw.value}'`,
+      );
+    }
+  }
+
+  // --max-gas-price
+  let maxGasPriceWei: bigint | undefined;
+  const gasRaw = raw("max-gas-price");
+  if (gasRaw !== undefined) {
+    let wei = 0n;
+    try {
+      wei = parseUnitsStrict(gasRaw.value, 9);
+    } catch {
+      wei = 0n;
+    }
+    if (wei > 0n) maxGasPriceWei = wei;
+    else problems.push(`${gasRaw.source} must be a positive number of gwei, got '${gasRaw.value}'`);
+  }
+
+  // Integers with bounds
+  const integer = (name: string, fallback: number, min: number, max: number, what: string): number => {
+    const found = raw(name);
+    if (found === undefined) return fallback;
+    const parsed = /^[0-9]+$/.test(found.value) ? Number(found.value) : Number.NaN;
+    if (Number.isSafeInteger(parsed) && parsed >= min && parsed <= max) return parsed;
+    problems.push(`${found.source} must be ${what}, got '${found.value}'`);
+    return fallback;
+  };
+  const pollIntervalMs = integer(
+    "poll-interval",
+    CONFIG_DEFAULTS.pollIntervalMs,
+    CONFIG_BOUNDS.minPollIntervalMs,
+    Number.MAX_SAFE_INTEGER,
+    `an integer number of milliseconds, at least ${CONFIG_BOUNDS.minPollIntervalMs}`,
+  );
+  const pageSize = integer(
+    "page-size",
+    CONFIG_DEFAULTS.pageSize,
+    1,
+    CONFIG_BOUNDS.maxPageSize,
+    `an integer from 1 to ${CONFIG_BOUNDS.maxPageSize}`,
+  );
+  const metricsPort = integer(
+    "metrics-port",
+    CONFIG_DEFAULTS.metricsPort,
+    0,
+    65_535,
+    "a port number from 0 (disabled) to 65535",
+  );
+  let metricsHost: string = CONFIG_DEFAULTS.metricsHost;
+  const hostRaw = raw("metrics-host");
+  if (hostRaw !== undefined) {
+    if (/^[A-Za-z0-9.:[\]-]+$/.test(hostRaw.value)) metricsHost = hostRaw.value;
+    else problems.push(`${hostRaw.source} must be a host name or IP address, got '${hostRaw.value}'`);
+  }
+
+  // --registry
+  let registryPath: string | undefined;
+  const registryRaw = raw("registry");
+  if (registryRaw !== undefined) {
+    const problem = checkFile(registryRaw);
+    if (problem) problems.push(problem);
+    else registryPath = registryRaw.value;
+  }
+
+  // --log-level
+  let logLevel: LogLevel = CONFIG_DEFAULTS.logLevel;
+  const levelRaw = raw("log-level");
+  if (levelRaw !== undefined) {
+    const found = LOG_LEVELS.find((level) => level === levelRaw.value);
+    if (found) logLevel = found;
+    else problems.push(`${levelRaw.source} must be one of ${LOG_LEVELS.join(", ")}, got '${levelRaw.value}'`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  const config: KeeperConfig = {
+    help: false as const,
+    rpcUrl,
+    chainId,
+    signer,
+    marketIds,
+    strategy,
+    minProfitQuote,
+    maxGasPriceWei,
+    pollIntervalMs,
+    pageSize,
+    metricsPort,
+    metricsHost,
+    registryPath,
+    logLevel,
+    dryRun,
+  };
+  // JSON.stringify(config) gives the redacted view (and does not throw on the bigints); not enumerable, so spreads
+  // and util.inspect do not show it.
+  Object.defineProperty(config, "toJSON", { value: () => redactConfig(config), enumerable: false });
+  return Object.freeze(config);
+}
+
+const DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
+
+/**
+ * Converts a non-negative decimal string to integer units, exactly, refusing anything that would lose precision:
+ * `"5.5"` with 6 decimals is `5_500_000n`; `"0.0000001"` with 6 decimals throws instead of rounding. Unlike ethers'
+ * `parseUnits`, signs, a bare `"."`, `".5"`, `"5."` and whitespace are refused. Trailing zeros beyond `decimals` are
+ * allowed (`"1.50"` with 1 decimal is `15n`).
+ *
+ * @param value - Digits with an optional fractional part, e.g. `"5"`, `"5.5"` (no sign, exponent or separators).
+ * @param decimals - Decimals of the unit, an integer from 0 to 255 (6 for USDC, 9 for gwei → wei).
+ * @returns `value · 10^decimals`, exactly.
+ * @throws RangeError if `value` is not such a decimal or has non-zero digits beyond `decimals`.
+ */
+export function parseUnitsStrict(value: string, decimals: number): bigint {
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 255) {
+    throw new RangeError(`parseUnitsStrict: decimals must be an integer from 0 to 255, got ${decimals}`);
+  }
+  const match = /^([0-9]+)(?:\.([0-9]+))?$/.exec(value);
+  if (!match) throw new RangeError(`'${value}' is not a non-negative decimal number`);
+  const whole = match[1] as string;
+  const fraction = (match[2] ?? "").replace(/0+$/, "");
+  if (fraction.length > decimals) {
+    throw new RangeError(`'${value}' has more than ${decimals} decimal${decimals === 1 ? "" : "s"}`);
+  }
+  return BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, "0") || "0");
+}
+
+/**
+ * A copy of the configuration safe to log: secrets replaced by their kind, the RPC URL cut to its scheme and host
+ * (paths, queries and credentials often hold API keys), bigints as decimal strings.
+ *
+ * @param config - A checked configuration.
+ */
+export function redactConfig(config: KeeperConfig): Record<string, string | number | boolean | string[] | null> {
+  return {
+    rpcUrl: redactUrl(config.rpcUrl),
+    chainId: config.chainId.toString(),
+    signer: config.signer.kind === "keystore" ? `keystore:${config.signer.path}` : config.signer.kind,
+    marketIds: config.marketIds === "all" ? "all" : config.marketIds.map((id) => id.toString()),
+    strategy: config.strategy,
+    minProfitQuote: config.minProfitQuote,
+    maxGasPriceGwei: config.maxGasPriceWei === undefined ? null : formatGwei(config.maxGasPriceWei),
+    pollIntervalMs: config.pollIntervalMs,
+    pageSize: config.pageSize,
+    metricsPort: config.metricsPort,
+    metricsHost: config.metricsHost,
+    registryPath: config.registryPath ?? null,
+    logLevel: config.logLevel,
+    dryRun: config.dryRun,
+  };
+}
+
+/**
+ * Makes the signer named by the configuration, connected to `provider`, after checking that the provider serves
+ * `config.chainId`. A keystore is decrypted here (scrypt: slow on purpose, about a second).
+ *
+ * @param config - A checked configuration.
+ * @param provider - The RPC provider.
+ * @returns The signer, or null when no key was configured (dry run).
+ * @throws {@link ConfigError} on a chain mismatch, an unreadable keystore or a wrong password (never echoing it).
+ */
+export async function loadSigner(config: KeeperConfig, provider: Provider): Promise<Signer | null> {
+  const network = await provider.getNetwork();
+  if (network.chainId !== config.chainId) {
+    throw new ConfigError([`--chain-id is ${config.chainId} but the RPC endpoint serves chain ${network.chainId}`]);
+  }
+  const source = config.signer;
+  switch (source.kind) {
+    case "none":
+      return null;
+    case "private-key":
+      return new Wallet(source.privateKey.reveal(), provider);
+    case "keystore": {
+      let json: string;
+      try {
+        json = await readFile(source.path, "utf8");
+      } catch (error) {
+        throw new ConfigError([`could not read --keystore file '${source.path}': ${errorCode(error)}`]);
+      }
+      try {
+        const wallet = await Wallet.fromEncryptedJson(json, source.password.reveal());
+        return wallet.connect(provider);
+      } catch (error) {
+        const reason = /password/i.test(errorMessage(error)) ? "wrong SLUICE_KEYSTORE_PASSWORD" : "not a JSON keystore";
+        throw new ConfigError([`could not decrypt --keystore file '${source.path}': ${reason}`]);
+      }
+    }
+  }
+}
+
+function parseSignerSource(
+  keystoreRaw: Raw | undefined,
+  env: Record<string, string | undefined>,
+  dryRun: boolean,
+  problems: string[],
+): SignerSource {
+  const privateKey = env[SECRET_ENV.privateKey] || undefined;
+  const password = env[SECRET_ENV.keystorePassword] || undefined;
+  if (privateKey !== undefined && keystoreRaw !== undefined) {
+    problems.push(`give either ${SECRET_ENV.privateKey} or --keystore (or SLUICE_KEYSTORE), not both`);
+    return { kind: "none" };
+  }
+  if (privateKey !== undefined) {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(privateKey) || /^0x0{64}$/.test(privateKey)) {
+      // Only the length: the value is secret.
+      problems.push(
+        `${SECRET_ENV.privateKey} must be 0x followed by 64 hex digits, not all zero (got ${privateKey.length} characters)`,
+      );
+      return { kind: "none" };
+    }
+    return { kind: "private-key", privateKey: new Secret(privateKey) };
+  }
+  if (keystoreRaw !== undefined) {
+    const fileProblem = checkFile(keystoreRaw);
+    if (fileProblem) problems.push(fileProblem);
+    if (password === undefined) problems.push(`${SECRET_ENV.keystorePassword} is required with ${keystoreRaw.source}`);
+    if (fileProblem || password === undefined) return { kind: "none" };
+    return { kind: "keystore", path: keystoreRaw.value, password: new Secret(password) };
+  }
+  if (!dryRun) {
+    problems.push(
+      `a signing key is required: ${SECRET_ENV.privateKey}, or --keystore (or SLUICE_KEYSTORE) with ${SECRET_ENV.keystorePassword} (or run with --dry-run)`,
+    );
+  }
+  return { kind: "none" };
+}
+
+function checkRpcUrl(rpc: Raw): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(rpc.value);
+  } catch {
+    // Not echoed: a malformed URL may still hold an API key.
+    return `${rpc.source} must be an http(s):// or ws(s):// URL, got a value that is not a URL`;
+  }
+  if (!["http:", "https:", "ws:", "wss:"].includes(url.protocol)) {
+    return `${rpc.source} must be an http(s):// or ws(s):// URL, got scheme '${url.protocol}'`;
+  }
+  if (url.hostname === "") return `${rpc.source} must name a host`;
+  return undefined;
+}
+
+function checkFile(file: Raw): string | undefined {
+  try {
+    if (!statSync(file.value).isFile()) return `${file.source} '${file.value}' is not a file`;
+  } catch (error) {
+    return `${file.source} '${file.value}' cannot be read (${errorCode(error)})`;
+  }
+  return undefined;
+}
+
+function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    const hidden = url.username !== "" || url.password !== "" || url.pathname.length > 1 || url.search !== "";
+    return `${url.protocol}//${url.host}${hidden ? "/…" : ""}`;
+  } catch {
+    return REDACTED;
+  }
+}
+
+function formatGwei(wei: bigint): string {
+  const whole = wei / 10n ** 9n;
+  const fraction = (wei % 10n ** 9n).toString().padStart(9, "0").replace(/0+$/, "");
+  return fraction === "" ? whole.toString() : `${whole}.${fraction}`;
+}
+
+function errorCode(error: unknown): string {
+  if (typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "string") {
+    return (error as { code: string }).code;
+  }
+  return errorMessage(error);
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
