@@ -56,6 +56,11 @@ export default defineConfig({
       type: "edr-simulated",
       allowUnlimitedContractSize: true,
     },
+    // `hardhat node` (local chain for the keeper, the demo and their tests) serves the same unoptimized build.
+    node: {
+      type: "edr-simulated",
+      allowUnlimitedContractSize: true,
+    },
   },
   typechain: {
     outDir: "typechain-types",

@@ -172,6 +172,8 @@ export async function deployLocalSluice(deployer: Signer, options: LocalSluiceOp
       FlashLiquidator: await flash.getAddress(),
       LiquidationUpkeep: await upkeep.getAddress(),
       SwapRouter: await uniswap.router.getAddress(),
+      // The mock WETH stands for the native token here, so keepers value gas at the market's price.
+      WrappedNative: wethAddress,
     },
     markets: [
       {

@@ -34,6 +34,8 @@ export interface Registry {
     LiquidationUpkeep?: string;
     TimelockController?: string;
     SwapRouter?: string;
+    /** The chain's wrapped native token (WETH on Ethereum): lets keepers value gas in a market's quote token. */
+    WrappedNative?: string;
   };
   markets: RegistryMarket[];
 }

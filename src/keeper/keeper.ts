@@ -1,0 +1,319 @@
+/**
+ * The keeper's loop: on each new block (and at least every poll interval) scan the watched markets through the
+ * PositionLens, simulate each liquidatable position's tranche, check its profit against the gas it costs, and send
+ * it. Every position has its own error boundary; a scan never overlaps another.
+ *
+ * Units: amounts token-native (quote units for profit and gas cost); prices 1e36-scaled; gas in wei.
+ */
+import { Contract, MaxUint256, type Provider, type Signer } from "ethers";
+
+import { IFlashLiquidator__factory } from "../../typechain-types/factories/contracts/interfaces/IFlashLiquidator__factory.js";
+import { ILiquidationEngine__factory } from "../../typechain-types/factories/contracts/interfaces/ILiquidationEngine__factory.js";
+import { IOracle__factory } from "../../typechain-types/factories/contracts/interfaces/IOracle__factory.js";
+import { SluiceClient } from "../sdk/client.js";
+import { decodeSluiceError, SluiceContractError } from "../sdk/errors.js";
+import { decodeSluiceLogs } from "../sdk/events.js";
+import type { LiquidationPreview } from "../sdk/liquidation/preview.js";
+import type { Registry, RegistryMarket } from "../sdk/registry.js";
+import type { KeeperConfig } from "./config.js";
+import { parseUnitsStrict } from "./config.js";
+import type { KeeperLogger } from "./logger.js";
+import { positionLogger } from "./logger.js";
+import type { HealthStatus, KeeperMetrics, LiquidationResult } from "./metrics.js";
+import { isTransientRpcError, withRetry, withTimeout } from "./retry.js";
+import type { TxSender } from "./txSender.js";
+
+/** What the keeper needs to run. */
+export interface KeeperDeps {
+  config: KeeperConfig;
+  provider: Provider;
+  /** Null in `--dry-run` without a key. */
+  signer: Signer | null;
+  sender: TxSender | null;
+  registry: Registry;
+  logger: KeeperLogger;
+  metrics: KeeperMetrics;
+}
+
+/** The outcome of one position's attempt in a scan. */
+export interface Attempt {
+  marketId: bigint;
+  positionId: bigint;
+  result: LiquidationResult | "dry-run" | "unprofitable" | "error";
+  /** Profit in quote units: simulated, or realised when mined. */
+  profit?: bigint;
+  detail?: string;
+}
+
+interface MarketContext {
+  market: RegistryMarket;
+  quoteDecimals: number;
+  minProfit: bigint;
+}
+
+/** Reverts that mean another keeper (or the owner) got there first, or the state moved: not our error. */
+const RACE_ERRORS = new Set(["InGracePeriod", "PositionHealthy", "NoDebt", "UnknownPosition", "WindowExhausted"]);
+
+export class Keeper {
+  readonly #deps: KeeperDeps;
+  readonly #client: SluiceClient;
+  #markets: MarketContext[] = [];
+  #running = false;
+  #scanning: Promise<void> | undefined;
+  #rescan = false;
+  #timer: NodeJS.Timeout | undefined;
+  #lastBlock: number | null = null;
+  #lastScanAt: string | null = null;
+  #lastError: string | undefined;
+  #consecutiveFailures = 0;
+  readonly #onBlock = (): void => void this.trigger();
+
+  constructor(deps: KeeperDeps) {
+    this.#deps = deps;
+    this.#client = new SluiceClient(deps.provider, deps.registry);
+  }
+
+  /** Reads the watched markets' tokens, then scans on every block and every poll interval until {@link stop}. */
+  async start(): Promise<void> {
+    const { config, registry, provider, logger } = this.#deps;
+    const ids = config.marketIds;
+    const wanted = ids === "all" ? registry.markets : registry.markets.filter((m) => ids.includes(m.id));
+    const missing = ids === "all" ? [] : ids.filter((id) => !registry.markets.some((m) => m.id === id));
+    if (missing.length > 0) throw new Error(`--markets: market(s) ${missing.join(", ")} are not in the registry`);
+    if (config.strategy === "flash" && registry.contracts.FlashLiquidator === undefined) {
+      throw new Error("--strategy flash needs contracts.FlashLiquidator in the registry");
+    }
+    this.#markets = await Promise.all(
+      wanted.map(async (market) => {
+        const token = new Contract(market.quote, ["function decimals() view returns (uint8)"], provider);
+        const decimals = Number(await (token.getFunction("decimals")() as Promise<bigint>));
+        return { market, quoteDecimals: decimals, minProfit: parseUnitsStrict(config.minProfitQuote, decimals) };
+      }),
+    );
+    this.#running = true;
+    await provider.on("block", this.#onBlock);
+    const tick = (): void => {
+      if (!this.#running) return;
+      void this.trigger();
+      this.#timer = setTimeout(tick, config.pollIntervalMs);
+    };
+    tick();
+    logger.info({ markets: this.#markets.map((m) => m.market.label), strategy: config.strategy }, "keeper started");
+  }
+
+  /** Stops scanning and waits for the scan in progress. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    clearTimeout(this.#timer);
+    await this.#deps.provider.off("block", this.#onBlock);
+    await this.#scanning;
+  }
+
+  /** Health for `/health`: down before the first scan or after three failed scans in a row. */
+  health(): HealthStatus {
+    const status =
+      this.#lastScanAt === null || this.#consecutiveFailures >= 3
+        ? "down"
+        : this.#lastError !== undefined && this.#consecutiveFailures > 0
+          ? "degraded"
+          : "ok";
+    return {
+      status,
+      lastBlock: this.#lastBlock,
+      lastScanAt: this.#lastScanAt,
+      ...(this.#lastError === undefined ? {} : { lastError: this.#lastError }),
+    };
+  }
+
+  /** Asks for a scan: starts one now, or one more right after the scan in progress. */
+  trigger(): Promise<void> {
+    if (this.#scanning !== undefined) {
+      this.#rescan = true;
+      return this.#scanning;
+    }
+    this.#scanning = (async () => {
+      do {
+        this.#rescan = false;
+        try {
+          await this.scanOnce();
+          this.#consecutiveFailures = 0;
+          this.#lastError = undefined;
+        } catch (error) {
+          this.#consecutiveFailures += 1;
+          this.#lastError = error instanceof Error ? error.message : String(error);
+          this.#deps.metrics.errors.inc({ kind: "scan" });
+          this.#deps.logger.error({ err: this.#lastError }, "scan failed");
+        }
+      } while (this.#rescan && this.#running);
+    })().finally(() => {
+      this.#scanning = undefined;
+    });
+    return this.#scanning;
+  }
+
+  /** One pass over every watched market; returns what was tried. */
+  async scanOnce(): Promise<Attempt[]> {
+    const { metrics, config } = this.#deps;
+    const started = Date.now();
+    const block = await this.#rpc("block number", () => this.#deps.provider.getBlockNumber());
+    const attempts: Attempt[] = [];
+    for (const context of this.#markets) {
+      const candidates: Array<{ id: bigint; preview: LiquidationPreview }> = [];
+      const page = BigInt(config.pageSize);
+      for (let offset = 0n; ; offset += page) {
+        const result = await this.#rpc("lens page", () =>
+          this.#client.liquidatablePositions(context.market.id, offset, page),
+        );
+        metrics.positionsScanned.inc(Number(result.total - offset < page ? result.total - offset : page));
+        candidates.push(...result.positions);
+        if (offset + page >= result.total) break;
+      }
+      metrics.setLiquidatable(context.market.id, candidates.length);
+      for (const candidate of candidates) {
+        attempts.push(await this.#attempt(context, candidate.id, candidate.preview));
+      }
+    }
+    metrics.scans.inc();
+    metrics.lastBlock.set(block);
+    metrics.scanSeconds.observe((Date.now() - started) / 1000);
+    this.#lastBlock = block;
+    this.#lastScanAt = new Date().toISOString();
+    return attempts;
+  }
+
+  /** One position, in its own error boundary: simulate, check profit against gas, send. */
+  async #attempt(context: MarketContext, positionId: bigint, preview: LiquidationPreview): Promise<Attempt> {
+    const { config, metrics } = this.#deps;
+    const marketId = context.market.id;
+    const log = positionLogger(this.#deps.logger, { marketId, positionId });
+    const done = (attempt: Omit<Attempt, "marketId" | "positionId">): Attempt => {
+      const full = { marketId, positionId, ...attempt };
+      if (
+        full.result === "success" ||
+        full.result === "reverted" ||
+        full.result === "skipped" ||
+        full.result === "raced"
+      ) {
+        metrics.recordLiquidation(
+          marketId,
+          full.result,
+          full.result === "success" ? full.profit : undefined,
+          context.quoteDecimals,
+        );
+      }
+      log.info({ result: full.result, profit: full.profit?.toString(), detail: full.detail }, "attempt");
+      return full;
+    };
+    try {
+      const plan = await this.#simulate(context, positionId, preview);
+      if ("race" in plan) return done({ result: "raced", detail: plan.race });
+      const gasCost = await this.#gasCostQuote(context, plan.gas);
+      if (plan.profit < context.minProfit + gasCost) {
+        return done({
+          result: "unprofitable",
+          profit: plan.profit,
+          detail: `profit ${plan.profit} < min ${context.minProfit} + gas ${gasCost} (quote units)`,
+        });
+      }
+      if (config.dryRun || this.#deps.sender === null) return done({ result: "dry-run", profit: plan.profit });
+      const sent = await this.#deps.sender.send(
+        { to: plan.to, data: plan.data, gasLimit: (plan.gas * 13n) / 10n },
+        config.maxGasPriceWei === undefined ? {} : { maxFeePerGasCap: config.maxGasPriceWei },
+      );
+      switch (sent.status) {
+        case "mined": {
+          const events = decodeSluiceLogs(sent.receipt.logs, this.#deps.registry);
+          const paid = events.find((e) => e.contract === "FlashLiquidator" && e.name === "LiquidationProfit");
+          const profit =
+            paid?.contract === "FlashLiquidator" && paid.name === "LiquidationProfit" ? paid.args.profit : plan.profit;
+          return done({ result: "success", profit, detail: sent.receipt.hash });
+        }
+        case "reverted":
+          return done({ result: "reverted", detail: sent.receipt.hash });
+        case "dropped":
+          return done({ result: "skipped", detail: `dropped: ${sent.reason}` });
+        case "gas-too-high":
+          return done({
+            result: "skipped",
+            detail: `gas price ${sent.gasPriceGwei} gwei above the cap ${sent.capGwei}`,
+          });
+      }
+    } catch (error) {
+      const decoded = decodeSluiceError(error);
+      if (decoded !== undefined && RACE_ERRORS.has(decoded.errorName))
+        return done({ result: "raced", detail: decoded.message });
+      metrics.errors.inc({ kind: isTransientRpcError(error) ? "rpc" : "attempt" });
+      const message = decoded?.message ?? (error instanceof Error ? error.message : String(error));
+      return done({ result: "error", detail: message });
+    }
+  }
+
+  /** Simulates the tranche from the keeper's address; returns the transaction, its gas and its profit. */
+  async #simulate(
+    context: MarketContext,
+    positionId: bigint,
+    preview: LiquidationPreview,
+  ): Promise<{ to: string; data: string; gas: bigint; profit: bigint } | { race: string }> {
+    const { config, registry, provider, signer } = this.#deps;
+    const from = signer === null ? undefined : await signer.getAddress();
+    try {
+      if (config.strategy === "flash") {
+        const flash = IFlashLiquidator__factory.connect(registry.contracts.FlashLiquidator!, provider);
+        const args = [positionId, MaxUint256, context.market.swapPath, 0n, 0n] as const;
+        const data = flash.interface.encodeFunctionData("liquidate", [...args]);
+        const to = await flash.getAddress();
+        const profit = await this.#rpc("simulate", () => flash.liquidate.staticCall(...args, { from }));
+        const gas = await this.#rpc("estimate", () => provider.estimateGas({ to, data, from }));
+        return { to, data, gas, profit };
+      }
+      // Own capital: the keeper pays repaid + fee in quote and receives the collateral, valued at the oracle price.
+      const engine = ILiquidationEngine__factory.connect(registry.contracts.LiquidationEngine, provider);
+      const receiver = from ?? registry.contracts.LiquidationEngine;
+      const args = [positionId, MaxUint256, receiver, "0x"] as const;
+      const data = engine.interface.encodeFunctionData("liquidate", [...args]);
+      const [repaid, seized] = await this.#rpc("simulate", () => engine.liquidate.staticCall(...args, { from }));
+      const gas = await this.#rpc("estimate", () =>
+        provider.estimateGas({ to: registry.contracts.LiquidationEngine, data, from }),
+      );
+      const [price] = await IOracle__factory.connect(context.market.oracle, provider).price();
+      const profit = (seized * price) / 10n ** 36n - repaid - preview.protocolFee;
+      return { to: registry.contracts.LiquidationEngine, data, gas, profit };
+    } catch (error) {
+      const decoded = decodeSluiceError(error);
+      if (decoded instanceof SluiceContractError && RACE_ERRORS.has(decoded.errorName))
+        return { race: decoded.message };
+      throw error;
+    }
+  }
+
+  /**
+   * Gas cost in quote units: gas × gas price, valued with the market's own oracle when its collateral is the chain's
+   * wrapped native token (`contracts.WrappedNative` in the registry); 0 otherwise (the gas-price cap still applies).
+   */
+  async #gasCostQuote(context: MarketContext, gas: bigint): Promise<bigint> {
+    const { registry, provider, metrics } = this.#deps;
+    const fees = await this.#rpc("fee data", () => provider.getFeeData());
+    const gasPrice = fees.maxFeePerGas ?? fees.gasPrice ?? 0n;
+    metrics.setGasPrice(gasPrice);
+    const wrapped = registry.contracts.WrappedNative;
+    if (wrapped === undefined || wrapped.toLowerCase() !== context.market.collateral.toLowerCase()) return 0n;
+    const [price] = await IOracle__factory.connect(context.market.oracle, provider).price();
+    return (gas * gasPrice * price) / 10n ** 36n;
+  }
+
+  /** An RPC read with a timeout and retries on transient errors (counted in `sluice_keeper_rpc_retries_total`). */
+  #rpc<T>(what: string, call: () => Promise<T>): Promise<T> {
+    return withRetry(() => withTimeout(call(), 10_000, what), {
+      retries: 4,
+      baseDelayMs: 200,
+      maxDelayMs: 3_000,
+      onRetry: ({ retry, error }) => {
+        this.#deps.metrics.rpcRetries.inc();
+        this.#deps.logger.warn(
+          { what, retry, err: error instanceof Error ? error.message : String(error) },
+          "rpc retry",
+        );
+      },
+    });
+  }
+}
