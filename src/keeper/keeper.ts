@@ -51,6 +51,13 @@ interface MarketContext {
   minProfit: bigint;
 }
 
+/** A CALL_EXCEPTION that carries no revert data (and so no protocol error). */
+function isCallWithoutRevertData(error: unknown): boolean {
+  if (error === null || typeof error !== "object") return false;
+  const e = error as { code?: unknown; data?: unknown };
+  return e.code === "CALL_EXCEPTION" && (e.data === null || e.data === undefined || e.data === "0x");
+}
+
 /** Reverts that mean another keeper (or the owner) got there first, or the state moved: not our error. */
 const RACE_ERRORS = new Set(["InGracePeriod", "PositionHealthy", "NoDebt", "UnknownPosition", "WindowExhausted"]);
 
@@ -90,6 +97,7 @@ export class Keeper {
         return { market, quoteDecimals: decimals, minProfit: parseUnitsStrict(config.minProfitQuote, decimals) };
       }),
     );
+    if (config.strategy === "own-capital") await this.#approveQuote();
     this.#running = true;
     await provider.on("block", this.#onBlock);
     const tick = (): void => {
@@ -99,6 +107,27 @@ export class Keeper {
     };
     tick();
     logger.info({ markets: this.#markets.map((m) => m.market.label), strategy: config.strategy }, "keeper started");
+  }
+
+  /**
+   * Own capital: the engine pulls `repaid + fee` in each market's quote token from the keeper, so the keeper approves
+   * the engine once per quote token (unlimited) when the allowance is below half the range.
+   */
+  async #approveQuote(): Promise<void> {
+    const { signer, sender, registry, provider, logger } = this.#deps;
+    if (signer === null || sender === null) return;
+    const owner = await signer.getAddress();
+    const engine = registry.contracts.LiquidationEngine;
+    const erc20 = ["function allowance(address,address) view returns (uint256)", "function approve(address,uint256)"];
+    for (const quote of new Set(this.#markets.map((m) => m.market.quote))) {
+      const token = new Contract(quote, erc20, provider);
+      const allowance = (await token.getFunction("allowance")(owner, engine)) as bigint;
+      if (allowance >= MaxUint256 / 2n) continue;
+      const data = token.interface.encodeFunctionData("approve", [engine, MaxUint256]);
+      const result = await sender.send({ to: quote, data });
+      if (result.status !== "mined") throw new Error(`approving the engine for ${quote} failed: ${result.status}`);
+      logger.info({ token: quote, spender: engine }, "approved the engine to pull the quote token");
+    }
   }
 
   /** Stops scanning and waits for the scan in progress. */
@@ -205,9 +234,17 @@ export class Keeper {
       return full;
     };
     try {
+      const gasPrice = await this.#gasPrice();
+      if (config.maxGasPriceWei !== undefined && gasPrice > config.maxGasPriceWei) {
+        const gwei = (wei: bigint): string => (Number(wei) / 1e9).toFixed(2);
+        return done({
+          result: "skipped",
+          detail: `gas price ${gwei(gasPrice)} gwei above the cap ${gwei(config.maxGasPriceWei)}`,
+        });
+      }
       const plan = await this.#simulate(context, positionId, preview);
       if ("race" in plan) return done({ result: "raced", detail: plan.race });
-      const gasCost = await this.#gasCostQuote(context, plan.gas);
+      const gasCost = await this.#gasCostQuote(context, plan.gas, gasPrice);
       if (plan.profit < context.minProfit + gasCost) {
         return done({
           result: "unprofitable",
@@ -286,18 +323,31 @@ export class Keeper {
     }
   }
 
+  /** The gas price a transaction pays now (wei): latest base fee plus the suggested tip, or the legacy gas price. */
+  async #gasPrice(): Promise<bigint> {
+    const { provider, metrics } = this.#deps;
+    const [fees, block] = await Promise.all([
+      this.#rpc("fee data", () => provider.getFeeData()),
+      this.#rpc("latest block", () => provider.getBlock("latest")),
+    ]);
+    const base = block?.baseFeePerGas;
+    const price =
+      base === null || base === undefined ? (fees.gasPrice ?? 0n) : base + (fees.maxPriorityFeePerGas ?? 0n);
+    metrics.setGasPrice(price);
+    return price;
+  }
+
   /**
    * Gas cost in quote units: gas × gas price, valued with the market's own oracle when its collateral is the chain's
    * wrapped native token (`contracts.WrappedNative` in the registry); 0 otherwise (the gas-price cap still applies).
    */
-  async #gasCostQuote(context: MarketContext, gas: bigint): Promise<bigint> {
-    const { registry, provider, metrics } = this.#deps;
-    const fees = await this.#rpc("fee data", () => provider.getFeeData());
-    const gasPrice = fees.maxFeePerGas ?? fees.gasPrice ?? 0n;
-    metrics.setGasPrice(gasPrice);
+  async #gasCostQuote(context: MarketContext, gas: bigint, gasPrice: bigint): Promise<bigint> {
+    const { registry, provider } = this.#deps;
     const wrapped = registry.contracts.WrappedNative;
     if (wrapped === undefined || wrapped.toLowerCase() !== context.market.collateral.toLowerCase()) return 0n;
-    const [price] = await IOracle__factory.connect(context.market.oracle, provider).price();
+    const [price] = await this.#rpc("oracle price", () =>
+      IOracle__factory.connect(context.market.oracle, provider).price(),
+    );
     return (gas * gasPrice * price) / 10n ** 36n;
   }
 
@@ -305,6 +355,9 @@ export class Keeper {
   #rpc<T>(what: string, call: () => Promise<T>): Promise<T> {
     return withRetry(() => withTimeout(call(), 10_000, what), {
       retries: 4,
+      // A read that fails without revert data is an RPC fault more often than a real revert (rate limits answer
+      // eth_call with an error that ethers reports as CALL_EXCEPTION); reads are safe to repeat.
+      isRetryable: (error) => isTransientRpcError(error) || isCallWithoutRevertData(error),
       baseDelayMs: 200,
       maxDelayMs: 3_000,
       onRetry: ({ retry, error }) => {

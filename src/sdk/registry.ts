@@ -51,7 +51,14 @@ export class RegistryError extends Error {
 }
 
 const REQUIRED = ["MarginVault", "LiquidationEngine", "InsuranceFund"] as const;
-const OPTIONAL = ["PositionLens", "FlashLiquidator", "LiquidationUpkeep", "TimelockController", "SwapRouter"] as const;
+const OPTIONAL = [
+  "PositionLens",
+  "FlashLiquidator",
+  "LiquidationUpkeep",
+  "TimelockController",
+  "SwapRouter",
+  "WrappedNative",
+] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
