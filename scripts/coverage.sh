@@ -41,16 +41,18 @@ run() {
   }
   return 1
 }
-mapfile -t tests < <(find test -name '*.t.sol' | sort)
+# SLUICE_COVERAGE_TESTS limits the Solidity test files (paths or folders, space-separated), e.g. "test/core".
+mapfile -t tests < <(find ${SLUICE_COVERAGE_TESTS:-test} -name '*.t.sol' | sort)
 for ((i = 0; i < ${#tests[@]}; i += group_size)); do
   group=("${tests[@]:i:group_size}")
   echo "coverage: ${group[*]}" >&2
   run "${group[@]}" && continue
   for file in "${group[@]}"; do
     echo "coverage: $file alone (the group overflowed the wasm compiler)" >&2
+    # A file whose instrumented build overflows the wasm compiler twice is left out and named in the report.
     run "$file" || run "$file" || {
-      cat "$parts/run.log" >&2
-      exit 1
+      echo "coverage: $file NOT measured: its instrumented build overflows the wasm compiler (HHE908)" >&2
+      echo "$file" >>"$parts/skipped.txt"
     }
   done
 done
@@ -69,3 +71,7 @@ fi
 cd "$root"
 mkdir -p coverage
 node scripts/coverage-branches.ts report "$project" "$root/coverage/lcov.info" "$@"
+if [ -s "$parts/skipped.txt" ]; then
+  echo "coverage: test files not measured (instrumented build overflows the wasm compiler):" >&2
+  sed 's/^/  /' "$parts/skipped.txt" >&2
+fi
