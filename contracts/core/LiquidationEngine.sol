@@ -161,7 +161,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         if (p.owner == address(0)) revert UnknownPosition(positionId);
         if (keeper == p.owner || vault.isOperator(p.owner, keeper)) revert SelfLiquidation(positionId, keeper);
 
-        Plan memory plan = _plan(positionId, p, true);
+        Plan memory plan = _plan(positionId, p);
         _boundByMaxRepay(positionId, plan, maxRepayAssets);
         repaidAssets = plan.tranche.repaidAssets;
         seizedAssets = plan.tranche.seizedAssets;
@@ -203,19 +203,15 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         );
     }
 
-    /// @dev Accrues, prices and sizes the tranche; with `enforce`, reverts with the reason it cannot happen.
-    function _plan(
-        uint256 positionId,
-        IMarginVault.Position memory p,
-        bool enforce
-    ) internal returns (Plan memory plan) {
+    /// @dev Accrues, prices and sizes the tranche; reverts with the reason it cannot happen.
+    function _plan(uint256 positionId, IMarginVault.Position memory p) internal returns (Plan memory plan) {
         plan = _load(p.marketId);
         plan.market.pool.accrueInterest();
         IOracle.PriceStatus status;
         (plan.price, status) = plan.market.oracle.updatePrice();
         if (status == IOracle.PriceStatus.Invalid) revert InvalidPrice(plan.marketId);
         Reason reason = _size(positionId, p, plan);
-        if (enforce) _revertFor(reason, positionId, plan);
+        _revertFor(reason, positionId, plan);
     }
 
     /// @dev A plan with the market's fixed parts and parameters filled in.

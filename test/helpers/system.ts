@@ -4,6 +4,7 @@
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 
+import { DEFAULT_RISK_PARAMS } from "../../src/devchain/deploySluice.js";
 import { parseRegistry, type Registry } from "../../src/sdk/registry.js";
 
 import type {
@@ -22,25 +23,9 @@ export const PRICE_SCALE = 10n ** 36n;
 /** Price of one WETH (18 decimals) in USDC (6 decimals), 1e36-scaled. */
 export const wethPrice = (usd: bigint): bigint => (usd * USDC * PRICE_SCALE) / 10n ** 18n;
 
-/** The example parameters of ARCHITECTURE.md, in the shape of `IMarginVault.RiskParams`. */
-export function exampleRiskParams() {
-  return {
-    initialRatio: 14n * 10n ** 17n,
-    targetRatio: 125n * 10n ** 16n,
-    maintenanceRatio: 12n * 10n ** 17n,
-    fullLiquidationRatio: 108n * 10n ** 16n,
-    minBonus: 2n * 10n ** 16n,
-    maxBonus: 6n * 10n ** 16n,
-    keeperShare: 7n * 10n ** 17n,
-    maxTrancheShare: 25n * 10n ** 16n,
-    maxTrancheDebt: 250_000n * USDC,
-    minDebt: 100n * USDC,
-    windowLimit: 2_000_000n * USDC,
-    window: 3600n,
-    trancheCooldown: 300n,
-    borrowCap: 10n ** 30n,
-    collateralCap: 10n ** 30n,
-  };
+/** The example parameters of ARCHITECTURE.md, in the shape of `IMarginVault.RiskParams` (a fresh copy). */
+export function exampleRiskParams(): typeof DEFAULT_RISK_PARAMS {
+  return { ...DEFAULT_RISK_PARAMS };
 }
 
 export interface SluiceSystem {
