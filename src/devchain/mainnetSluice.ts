@@ -93,6 +93,9 @@ export async function deploySluiceOnWorld(
   let sequencerFeed: MockV3Aggregator | undefined;
   if (options.l2 === true) {
     sequencerFeed = await new MockV3Aggregator__factory(deployer).deploy(0, 0n);
+    // Up (answer 0) for two grace periods already, as a long-running L2 would report.
+    const now = BigInt((await world.provider.getBlock("latest"))!.timestamp);
+    await (await sequencerFeed.updateRoundData(2n, 0n, now, now - 2n * SEQUENCER_GRACE_PERIOD)).wait();
   }
   const chainlinkOracle = await new ChainlinkOracle__factory(deployer).deploy(
     MAINNET.CHAINLINK_ETH_USD,
@@ -135,8 +138,8 @@ export async function deploySluiceOnWorld(
       ...SCENARIO_RISK_PARAMS,
     })
   ).wait();
-  // Records the first good primary price (the TWAP's anchor).
-  await (await marketOracle.updatePrice()).wait();
+  // Records the first good primary price (the TWAP's anchor); Chainlink's updatePrice is a view.
+  if (markToModel !== undefined) await (await markToModel.updatePrice()).wait();
 
   const lent = options.lentAssets ?? 50_000_000n * USDC_UNIT;
   const lender = world.lender;

@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { Interface } from "ethers";
 
 import { poolPrice1e36, refreshFeeds, setEthUsd, movePoolTo } from "../../src/devchain/mainnetCanonical.js";
 import { LensPositionState, SluiceClient } from "../../src/sdk/client.js";
@@ -10,14 +9,12 @@ import {
   announceMode,
   debtForRatio,
   openPosition,
+  poolSales,
   scenarioFixture,
+  usdPerEth,
   startKeeper,
   type ScenarioWorld,
 } from "./fixture.js";
-
-const SWAP_EVENT = new Interface([
-  "event Swap(address indexed sender, address indexed recipient, int256 amount0, int256 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick)",
-]);
 
 /** Ten positions: collateral (whole WETH) and collateral ratio at the start price (per mille). */
 const BOOK: ReadonlyArray<readonly [bigint, bigint]> = [
@@ -78,9 +75,7 @@ describe(`Fork suite: crash cascade liquidated in tranches by the keeper [${MODE
     }
     const client = new SluiceClient(world.provider, sluice.registry);
     const keeper = await startKeeper(scenario);
-    const poolAddress = await world.pool.getAddress();
     const flashAddress = await sluice.flash.getAddress();
-    const wethIsToken0 = BigInt(await world.weth.getAddress()) < BigInt(await world.usdc.getAddress());
     let tranchesTotal = 0;
 
     for (const step of STEPS) {
@@ -110,19 +105,15 @@ describe(`Fork suite: crash cascade liquidated in tranches by the keeper [${MODE
       for (const event of events) {
         expect(event.args.keeper).to.equal(flashAddress, "every tranche went through the FlashLiquidator");
         // The seized WETH was sold on the 0.05 % pool in the same transaction: exactly that amount went in.
-        const receipt = await world.provider.getTransactionReceipt(event.transactionHash);
-        const swaps = receipt!.logs
-          .filter((log) => log.address.toLowerCase() === poolAddress.toLowerCase())
-          .map((log) => SWAP_EVENT.parseLog(log)!);
-        expect(swaps.length).to.equal(1, "one swap on the scenario pool per tranche");
-        const wethIn = (wethIsToken0 ? swaps[0]!.args.amount0 : swaps[0]!.args.amount1) as bigint;
-        expect(wethIn).to.equal(event.args.seizedAssets, "the pool received exactly the seized collateral");
+        const sales = await poolSales(world, event.transactionHash);
+        expect(sales.length).to.equal(1, "one swap on the scenario pool per tranche");
+        expect(sales[0]!.wethIn).to.equal(event.args.seizedAssets, "the pool received exactly the seized collateral");
       }
       tranchesTotal += events.length;
       const poolAfter = poolPrice1e36((await world.pool.slot0()).sqrtPriceX96);
       console.log(
         `      ETH $${usd}: ${liquidatable} position(s) liquidatable, ${events.length} tranche(s) in ${scans} scan(s); ` +
-          `pool after the last sale ${(Number((poolAfter * 10n ** 4n) / 10n ** 24n) / 1e4).toFixed(2)} USD/ETH`,
+          `pool after the last sale ${usdPerEth(poolAfter).toFixed(2)} USD/ETH`,
       );
       if (step === STEPS[0]) expect(events.length).to.equal(0, "a 10 % drop leaves every position healthy");
     }

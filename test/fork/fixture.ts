@@ -8,7 +8,7 @@
  */
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
-import { BrowserProvider, type Eip1193Provider, type JsonRpcSigner } from "ethers";
+import { BrowserProvider, Interface, type Eip1193Provider, type JsonRpcSigner } from "ethers";
 
 import {
   MAINNET_FORK_BLOCK,
@@ -131,4 +131,40 @@ export async function startKeeper(scenario: ScenarioWorld): Promise<Keeper> {
   // Scans run when a test asks (scanOnce), so every step is deterministic; start() read the markets.
   await keeper.stop();
   return keeper;
+}
+
+const SWAP_EVENT = new Interface([
+  "event Swap(address indexed sender, address indexed recipient, int256 amount0, int256 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick)",
+]);
+
+/** A sale of WETH for USDC on one pool, from a transaction's logs: amounts in token units. */
+export interface PoolSale {
+  wethIn: bigint;
+  usdcOut: bigint;
+}
+
+/** The swaps `pool` logged in the transaction `hash`, as WETH sold and USDC bought (negative if bought/sold back). */
+export async function poolSales(world: MainnetWorld, hash: string): Promise<PoolSale[]> {
+  const receipt = await world.provider.getTransactionReceipt(hash);
+  if (receipt === null) throw new Error(`no receipt for ${hash}`);
+  const pool = (await world.pool.getAddress()).toLowerCase();
+  const wethIsToken0 = BigInt(await world.weth.getAddress()) < BigInt(await world.usdc.getAddress());
+  return receipt.logs
+    .filter((log) => log.address.toLowerCase() === pool)
+    .map((log) => SWAP_EVENT.parseLog(log))
+    .filter((parsed) => parsed !== null)
+    .map((parsed) => {
+      const [amount0, amount1] = [parsed.args.amount0 as bigint, parsed.args.amount1 as bigint];
+      return wethIsToken0 ? { wethIn: amount0, usdcOut: -amount1 } : { wethIn: amount1, usdcOut: -amount0 };
+    });
+}
+
+/** Relative change from `before` to `after` in basis points (signed, 2 decimals as a float). */
+export function bps(before: bigint, after: bigint): number {
+  return Number(((after - before) * 1_000_000n) / before) / 100;
+}
+
+/** USD per ETH as a float from a 1e36-scaled price of one wei in USDC units. */
+export function usdPerEth(price1e36: bigint): number {
+  return Number((price1e36 * 10n ** 4n) / 10n ** 24n) / 1e4;
 }
