@@ -1,7 +1,9 @@
 import { createRequire } from "node:module";
 
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { defineConfig } from "hardhat/config";
+import { configVariable, defineConfig } from "hardhat/config";
+
+import { MAINNET_FORK_BLOCK } from "./src/devchain/mainnetAddresses.js";
 
 const require = createRequire(import.meta.url);
 
@@ -60,6 +62,13 @@ export default defineConfig({
     node: {
       type: "edr-simulated",
       allowUnlimitedContractSize: true,
+    },
+    // Ethereum mainnet forked at a pinned block, for the fork suite (test/fork, docs/fork.md). Only connected to when
+    // MAINNET_RPC_URL is set (or SLUICE_FORK=1 with the URL in the keystore): without a reachable RPC a fork hangs.
+    mainnetFork: {
+      type: "edr-simulated",
+      allowUnlimitedContractSize: true,
+      forking: { url: configVariable("MAINNET_RPC_URL"), blockNumber: MAINNET_FORK_BLOCK },
     },
   },
   typechain: {
