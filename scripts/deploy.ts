@@ -76,22 +76,26 @@ if (hre.config.networks[networkName] === undefined) fail(`unknown network '${net
 const json = readParameterFile(join(ROOT, file));
 const connection = await hre.network
   .create(rpcUrl === undefined ? networkName : { network: networkName, override: { url: rpcUrl } })
-  .catch((error: unknown) => fail(`cannot connect to ${networkName}: ${error instanceof Error ? error.message : error}`));
+  .catch((error: unknown) =>
+    fail(`cannot connect to ${networkName}: ${error instanceof Error ? error.message : error}`),
+  );
 const chainId = await connection.ethers.provider
   .getNetwork()
   .then((n) => n.chainId)
-  .catch((error: unknown) => fail(`no chain answers on ${networkName}: ${error instanceof Error ? error.message : error}`));
+  .catch((error: unknown) =>
+    fail(`no chain answers on ${networkName}: ${error instanceof Error ? error.message : error}`),
+  );
 const deploymentId = values["deployment-id"] ?? `chain-${chainId}`;
 const deploymentDir = join(ROOT, hre.config.paths.ignition, "deployments", deploymentId);
 
 if (local) {
   // A restarted local node is a new chain: forget the journal of the previous one (as `ignition deploy` does).
   const metadata = (await connection.provider.request({ method: "hardhat_metadata" }).catch(() => undefined)) as
-    | { instanceId?: string }
-    | undefined;
+    { instanceId?: string } | undefined;
   const instanceFile = join(deploymentDir, "sluice-instance.json");
   const previous = existsSync(instanceFile) ? (JSON.parse(readFileSync(instanceFile, "utf8")) as string) : undefined;
-  if (metadata?.instanceId === undefined || previous !== metadata.instanceId) rmSync(deploymentDir, { recursive: true, force: true });
+  if (metadata?.instanceId === undefined || previous !== metadata.instanceId)
+    rmSync(deploymentDir, { recursive: true, force: true });
   if (metadata?.instanceId !== undefined) {
     mkdirSync(deploymentDir, { recursive: true });
     writeFileSync(instanceFile, JSON.stringify(metadata.instanceId));
@@ -126,7 +130,8 @@ try {
   for (const [name, address] of Object.entries(deployment.registry.contracts)) {
     console.log(`  ${name.padEnd(20)} ${address}`);
   }
-  for (const [name, address] of Object.entries(deployment.mocks ?? {})) console.log(`  mock ${name.padEnd(15)} ${address}`);
+  for (const [name, address] of Object.entries(deployment.mocks ?? {}))
+    console.log(`  mock ${name.padEnd(15)} ${address}`);
   if (values.verify) {
     console.log("deploy: verifying sources");
     await hre.tasks.getTask(["ignition", "verify"]).run({ deploymentId });

@@ -19,12 +19,7 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { ZeroHash } from "ethers";
 
-import {
-  BOOTSTRAP_SALT,
-  DEFAULT_ADMIN_ROLE,
-  EXECUTOR_ROLE,
-  PROPOSER_ROLE,
-} from "../../src/deploy/roles.js";
+import { BOOTSTRAP_SALT, DEFAULT_ADMIN_ROLE, EXECUTOR_ROLE, PROPOSER_ROLE } from "../../src/deploy/roles.js";
 import Core from "./Core.js";
 import Governance from "./Governance.js";
 import Market from "./Market.js";
@@ -46,7 +41,11 @@ export default buildModule("Sluice", (m) => {
   const targets = [upkeep, upkeep, timelock];
   const values = [0n, 0n, 0n];
   const payloads = [
-    m.encodeFunctionCall(upkeep, "setRoute", [marketId, m.getParameter<string>("swapPath"), m.getParameter<bigint>("minProfit")]),
+    m.encodeFunctionCall(upkeep, "setRoute", [
+      marketId,
+      m.getParameter<string>("swapPath"),
+      m.getParameter<bigint>("minProfit"),
+    ]),
     m.encodeFunctionCall(upkeep, "setForwarder", [m.getParameter<string>("upkeepForwarder")]),
     m.encodeFunctionCall(timelock, "updateDelay", [m.getParameter<bigint>("minDelay")]),
   ];
@@ -82,7 +81,10 @@ export default buildModule("Sluice", (m) => {
     ["Executor", EXECUTOR_ROLE],
     ["Admin", DEFAULT_ADMIN_ROLE],
   ] as const) {
-    m.call(timelock, "renounceRole", [role, deployer], { id: `Timelock_renounce${name}`, after: [execute, ...renounced] });
+    m.call(timelock, "renounceRole", [role, deployer], {
+      id: `Timelock_renounce${name}`,
+      after: [execute, ...renounced],
+    });
   }
 
   return {

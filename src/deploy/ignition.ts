@@ -58,7 +58,9 @@ export interface SluiceIgnitionDeployment {
 function withLocalAddresses(json: Record<string, unknown>, mocks: LocalMockAddresses): Record<string, unknown> {
   const section = (name: string): Record<string, unknown> => {
     const value = json[name];
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
   };
   return {
     ...json,
@@ -189,7 +191,10 @@ async function readRegistry(
   };
   const vault = new Contract(
     at("vault"),
-    ["function marketCount() view returns (uint256)", "function market(uint256) view returns ((address,address,address,uint128,uint128,bool))"],
+    [
+      "function marketCount() view returns (uint256)",
+      "function market(uint256) view returns ((address,address,address,uint128,uint128,bool))",
+    ],
     runner,
   );
   const marketId = (await vault.getFunction("marketCount")()) as bigint;
@@ -199,9 +204,7 @@ async function readRegistry(
   const symbol = async (token: string): Promise<string> =>
     (await new Contract(token, ERC20_SYMBOL, runner).getFunction("symbol")()) as string;
   const router = parameters.Periphery.swapRouter;
-  const wrappedNative = getAddress(
-    (await new Contract(router, ROUTER_WETH9, runner).getFunction("WETH9")()) as string,
-  );
+  const wrappedNative = getAddress((await new Contract(router, ROUTER_WETH9, runner).getFunction("WETH9")()) as string);
   return parseRegistry({
     chainId: chainId.toString(),
     network,

@@ -271,6 +271,8 @@ export function validateParameters(json: unknown, context: ValidationContext): S
   const prefix = `${context.file}: `;
   if (!isRecord(json)) throw new ParameterError([`${prefix}the file must hold an object of modules`]);
   const local = LOCAL_NETWORKS.has(context.network);
+  // With an UniswapRouter section the deploy script deploys the router and fills in Periphery.swapRouter.
+  const ownRouter = json.UniswapRouter !== undefined;
 
   for (const name of Object.keys(json)) {
     if (MODULE_FIELDS[name] === undefined) {
@@ -289,7 +291,9 @@ export function validateParameters(json: unknown, context: ValidationContext): S
       }
     }
     for (const field of MODULE_FIELDS[name] ?? []) {
-      if (section[field] === undefined && !OPTIONAL_FIELDS.has(`${name}.${field}`)) {
+      const optional =
+        OPTIONAL_FIELDS.has(`${name}.${field}`) || (ownRouter && `${name}.${field}` === "Periphery.swapRouter");
+      if (section[field] === undefined && !optional) {
         problems.push(`${prefix}${name}.${field}: missing`);
       }
     }
@@ -383,7 +387,12 @@ export function validateParameters(json: unknown, context: ValidationContext): S
 
   // Periphery
   const p = reader("Periphery");
-  const Periphery = { swapRouter: p.address("swapRouter"), keeperOwner: p.address("keeperOwner") };
+  const routerGiven = isRecord(json.Periphery) && json.Periphery.swapRouter !== undefined;
+  const Periphery = {
+    // Zero until the deploy script has deployed the UniswapRouter module.
+    swapRouter: ownRouter && !routerGiven ? ZeroAddress : p.address("swapRouter"),
+    keeperOwner: p.address("keeperOwner"),
+  };
 
   // Sluice
   const s = reader("Sluice");
@@ -394,7 +403,10 @@ export function validateParameters(json: unknown, context: ValidationContext): S
     upkeepForwarder: s.address("upkeepForwarder", true),
   };
   if (!local && Sluice.minDelay < MIN_PUBLIC_TIMELOCK_DELAY) {
-    s.problem("minDelay", `must be at least ${MIN_PUBLIC_TIMELOCK_DELAY} seconds on ${context.network}, got ${Sluice.minDelay}`);
+    s.problem(
+      "minDelay",
+      `must be at least ${MIN_PUBLIC_TIMELOCK_DELAY} seconds on ${context.network}, got ${Sluice.minDelay}`,
+    );
   }
 
   const result: SluiceParameters = { Governance, Core, Oracles, Market, Periphery, Sluice };
@@ -427,12 +439,14 @@ function validateRiskParams(marketJson: unknown, market: ModuleReader, problems:
   }
   const before = problems.length;
   for (const field of Object.keys(json)) {
-    if (!(field in RISK_PARAM_BITS)) market.problem(`riskParams.${field}`, `unknown risk parameter (expected ${fields.join(", ")})`);
+    if (!(field in RISK_PARAM_BITS))
+      market.problem(`riskParams.${field}`, `unknown risk parameter (expected ${fields.join(", ")})`);
   }
   const r = { ...empty };
   for (const field of fields) {
     if (json[field] === undefined) market.problem(`riskParams.${field}`, "missing");
-    else r[field] = market.uint(`riskParams.${field}`, RISK_PARAM_BITS[field], { [`riskParams.${field}`]: json[field] });
+    else
+      r[field] = market.uint(`riskParams.${field}`, RISK_PARAM_BITS[field], { [`riskParams.${field}`]: json[field] });
   }
   if (problems.length > before) return r; // the bounds below need every field
 
@@ -462,7 +476,8 @@ function validateRiskParams(marketJson: unknown, market: ModuleReader, problems:
     bad("maxTrancheShare", `must be in (0, 1e18], got ${r.maxTrancheShare}`);
   }
   if (r.maxTrancheDebt === 0n) bad("maxTrancheDebt", "must be above 0");
-  if (r.minDebt > r.maxTrancheDebt) bad("minDebt", `must be at most maxTrancheDebt ${r.maxTrancheDebt}, got ${r.minDebt}`);
+  if (r.minDebt > r.maxTrancheDebt)
+    bad("minDebt", `must be at most maxTrancheDebt ${r.maxTrancheDebt}, got ${r.minDebt}`);
   if (r.keeperShare > WAD) bad("keeperShare", `must be at most 1e18 (100 %), got ${wad(r.keeperShare)}`);
   if (r.trancheCooldown > MAX_TRANCHE_COOLDOWN) {
     bad("trancheCooldown", `must be at most ${MAX_TRANCHE_COOLDOWN} seconds, got ${r.trancheCooldown}`);
@@ -482,7 +497,10 @@ function validateSwapPath(sluiceJson: unknown, sluice: ModuleReader, collateral:
   }
   const bytes = (path.length - 2) / 2;
   if (bytes < 43 || (bytes - 20) % 23 !== 0) {
-    sluice.problem("swapPath", `must be token (20 bytes) followed by (fee 3 bytes, token 20 bytes) hops, got ${bytes} bytes`);
+    sluice.problem(
+      "swapPath",
+      `must be token (20 bytes) followed by (fee 3 bytes, token 20 bytes) hops, got ${bytes} bytes`,
+    );
     return path;
   }
   const body = path.slice(2);
@@ -490,7 +508,8 @@ function validateSwapPath(sluiceJson: unknown, sluice: ModuleReader, collateral:
   const last = getAddress(`0x${body.slice(-40)}`);
   for (let offset = 40; offset < body.length - 40; offset += 46) {
     const fee = BigInt(`0x${body.slice(offset, offset + 6)}`);
-    if (!UNISWAP_FEE_TIERS.has(fee)) sluice.problem("swapPath", `has fee ${fee}, not a Uniswap V3 fee tier (100, 500, 3000, 10000)`);
+    if (!UNISWAP_FEE_TIERS.has(fee))
+      sluice.problem("swapPath", `has fee ${fee}, not a Uniswap V3 fee tier (100, 500, 3000, 10000)`);
   }
   if (collateral !== ZeroAddress && first !== collateral) {
     sluice.problem("swapPath", `must start with Oracles.collateralToken ${collateral}, starts with ${first}`);

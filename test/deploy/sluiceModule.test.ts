@@ -111,7 +111,8 @@ describe("deploy: the Sluice Ignition module on the in-process network (localhos
       expect(await timelock.hasRole(PROPOSER_ROLE, proposer)).to.equal(true);
       expect(await timelock.hasRole(CANCELLER_ROLE, proposer)).to.equal(true);
     }
-    for (const executor of p.Governance.executors) expect(await timelock.hasRole(EXECUTOR_ROLE, executor)).to.equal(true);
+    for (const executor of p.Governance.executors)
+      expect(await timelock.hasRole(EXECUTOR_ROLE, executor)).to.equal(true);
   });
 
   it("leaves the deployer no role and no ownership on any contract", async () => {
