@@ -17,7 +17,7 @@
  * variables or `npx hardhat keystore set NAME`.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -62,7 +62,7 @@ if (buildProfile !== "production" && buildProfile !== "default") {
 const local = LOCAL_NETWORKS.has(networkName);
 if (!local && buildProfile !== "production") fail(`--build-profile default is for local chains, not ${networkName}`);
 const file = values.parameters ?? `deploy/parameters/${networkName}.json5`;
-if (!existsSync(join(ROOT, file))) fail(`no parameter file ${file}`);
+if (!existsSync(resolve(ROOT, file))) fail(`no parameter file ${file}`);
 const rpcUrl = values["rpc-url"] ?? (networkName === "localhost" ? process.env.SLUICE_LOCALHOST_URL : undefined);
 
 // Production builds go to artifacts-production/ (hardhat.production.config.ts) so the tests' artifacts stay.
@@ -73,7 +73,7 @@ const hre = await createHardhatRuntimeEnvironment(
 );
 if (hre.config.networks[networkName] === undefined) fail(`unknown network '${networkName}' (hardhat.config.ts)`);
 
-const json = readParameterFile(join(ROOT, file));
+const json = readParameterFile(resolve(ROOT, file));
 const connection = await hre.network
   .create(rpcUrl === undefined ? networkName : { network: networkName, override: { url: rpcUrl } })
   .catch((error: unknown) =>
@@ -86,7 +86,7 @@ const chainId = await connection.ethers.provider
     fail(`no chain answers on ${networkName}: ${error instanceof Error ? error.message : error}`),
   );
 const deploymentId = values["deployment-id"] ?? `chain-${chainId}`;
-const deploymentDir = join(ROOT, hre.config.paths.ignition, "deployments", deploymentId);
+const deploymentDir = resolve(ROOT, hre.config.paths.ignition, "deployments", deploymentId);
 
 if (local) {
   // A restarted local node is a new chain: forget the journal of the previous one (as `ignition deploy` does).
@@ -122,8 +122,8 @@ try {
     displayUi: true,
   });
   const registryPath = values.registry ?? join("deploy", "registry", `${chainId}.json`);
-  mkdirSync(dirname(join(ROOT, registryPath)), { recursive: true });
-  writeFileSync(join(ROOT, registryPath), `${serializeRegistry(deployment.registry)}\n`);
+  mkdirSync(dirname(resolve(ROOT, registryPath)), { recursive: true });
+  writeFileSync(resolve(ROOT, registryPath), `${serializeRegistry(deployment.registry)}\n`);
   console.log(
     `deploy: Sluice deployed on ${networkName} (chain ${chainId}) in ${((Date.now() - started) / 1000).toFixed(1)} s; registry written to ${registryPath}`,
   );
