@@ -8,7 +8,7 @@
  * read the registry back from the chain.
  */
 import { Contract, ZeroAddress, getAddress, type Signer } from "ethers";
-import type { NetworkConnection } from "hardhat/types/network";
+import type { ChainType, NetworkConnection } from "hardhat/types/network";
 
 import LocalMocks, { LOCAL_POOL_FEE } from "../../deploy/modules/LocalMocks.js";
 import Sluice from "../../deploy/modules/Sluice.js";
@@ -111,7 +111,7 @@ async function addressOf(contract: { getAddress(): Promise<string> }): Promise<s
  * @throws {ParameterError} before deploying anything (besides local mocks) when a parameter is bad.
  */
 export async function deploySluiceIgnition(
-  connection: NetworkConnection,
+  connection: NetworkConnection<ChainType | string>,
   json: unknown,
   options: DeploySluiceOptions,
 ): Promise<SluiceIgnitionDeployment> {

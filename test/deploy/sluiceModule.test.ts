@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { deploySluiceIgnition, type SluiceIgnitionDeployment } from "../../src/deploy/ignition.js";
-import { readParameterFile } from "../../src/deploy/parameters.js";
+import { ParameterError, readParameterFile } from "../../src/deploy/parameters.js";
 import {
   CANCELLER_ROLE,
   DEFAULT_ADMIN_ROLE,
@@ -138,5 +138,21 @@ describe("deploy: the Sluice Ignition module on the in-process network (localhos
     expect(r.markets).to.have.length(1);
     expect(r.markets[0]!.label).to.equal("WETH/USDC");
     expect(r.markets[0]!.swapPath).to.equal(deployment.parameters.Sluice.swapPath);
+  });
+
+  it("refuses to deploy when a parameter would give the deployer a role, naming the field", async () => {
+    const json = readParameterFile(FILE) as Record<string, Record<string, unknown>>;
+    json.Core = { ...json.Core, guardian: deployer };
+    const fresh = await network.create();
+    let error: unknown;
+    try {
+      await deploySluiceIgnition(fresh, json, { file: FILE, network: "localhost" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).to.be.instanceOf(ParameterError);
+    expect((error as ParameterError).problems).to.deep.equal([
+      `${FILE}: Core.guardian: is the deployer ${deployer}, which must keep no role`,
+    ]);
   });
 });
