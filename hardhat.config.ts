@@ -3,6 +3,8 @@ import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import { MAINNET_FORK_BLOCK } from "./src/devchain/mainnetAddresses.js";
+
 const require = createRequire(import.meta.url);
 
 /** The compiler comes from the pinned npm `solc` package: nothing is downloaded. */
@@ -64,6 +66,13 @@ export default defineConfig({
     node: {
       type: "edr-simulated",
       allowUnlimitedContractSize: true,
+    },
+    // Ethereum mainnet forked at a pinned block, for the fork suite (test/fork, docs/fork.md). Only connected to when
+    // MAINNET_RPC_URL is set (or SLUICE_FORK=1 with the URL in the keystore): without a reachable RPC a fork hangs.
+    mainnetFork: {
+      type: "edr-simulated",
+      allowUnlimitedContractSize: true,
+      forking: { url: configVariable("MAINNET_RPC_URL"), blockNumber: MAINNET_FORK_BLOCK },
     },
     // Public networks for `npm run deploy -- --network <name>` (deploy/README.md). Configuration variables are read
     // only when the network is used (from the environment or `npx hardhat keystore set NAME`): nothing secret lives

@@ -216,7 +216,7 @@ const FLAGS: readonly FlagSpec[] = [
     type: "string",
     env: "SLUICE_PAGE_SIZE",
     value: "<n>",
-    description: `positions per read, 1..${CONFIG_BOUNDS.maxPageSize} (default: ${CONFIG_DEFAULTS.pageSize})`,
+    description: `positions per lens read, 1..${CONFIG_BOUNDS.maxPageSize} (default: ${CONFIG_DEFAULTS.pageSize}; halved when a read runs out of the node's call gas)`,
   },
   {
     name: "metrics-port",

@@ -58,6 +58,17 @@ function isCallWithoutRevertData(error: unknown): boolean {
   return e.code === "CALL_EXCEPTION" && (e.data === null || e.data === undefined || e.data === "0x");
 }
 
+/**
+ * An `eth_call` that ran out of gas: the node's call gas cap is below what the lens page needs. Geth answers a read
+ * with 50 M gas by default, but nodes that apply EIP-7825's 2^24 per-transaction cap to `eth_call` (Hardhat's EDR
+ * since Osaka) can give a large page too little.
+ */
+function isOutOfGasCall(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : "";
+  const body = JSON.stringify(error, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
+  return /out of gas|gas required exceeds|exceeds transaction gas cap/i.test(`${message} ${body ?? ""}`);
+}
+
 /** Reverts that mean another keeper (or the owner) got there first, or the state moved: not our error. */
 const RACE_ERRORS = new Set(["InGracePeriod", "PositionHealthy", "NoDebt", "UnknownPosition", "WindowExhausted"]);
 
@@ -72,12 +83,15 @@ export class Keeper {
   #lastBlock: number | null = null;
   #lastScanAt: string | null = null;
   #lastError: string | undefined;
+  /** Positions per lens read: `--page-size`, halved for good when a page runs out of call gas. */
+  #pageSize: bigint;
   #consecutiveFailures = 0;
   readonly #onBlock = (): void => void this.trigger();
 
   constructor(deps: KeeperDeps) {
     this.#deps = deps;
     this.#client = new SluiceClient(deps.provider, deps.registry);
+    this.#pageSize = BigInt(deps.config.pageSize);
   }
 
   /** Reads the watched markets' tokens, then scans on every block and every poll interval until {@link stop}. */
@@ -182,20 +196,31 @@ export class Keeper {
 
   /** One pass over every watched market; returns what was tried. */
   async scanOnce(): Promise<Attempt[]> {
-    const { metrics, config } = this.#deps;
+    const { metrics, logger } = this.#deps;
     const started = Date.now();
     const block = await this.#rpc("block number", () => this.#deps.provider.getBlockNumber());
     const attempts: Attempt[] = [];
     for (const context of this.#markets) {
       const candidates: Array<{ id: bigint; preview: LiquidationPreview }> = [];
-      const page = BigInt(config.pageSize);
-      for (let offset = 0n; ; offset += page) {
-        const result = await this.#rpc("lens page", () =>
-          this.#client.liquidatablePositions(context.market.id, offset, page),
-        );
+      for (let offset = 0n; ;) {
+        const page = this.#pageSize;
+        let result: Awaited<ReturnType<SluiceClient["liquidatablePositions"]>>;
+        try {
+          result = await this.#rpc(
+            "lens page",
+            () => this.#client.liquidatablePositions(context.market.id, offset, page),
+            isOutOfGasCall,
+          );
+        } catch (error) {
+          if (!isOutOfGasCall(error) || page === 1n) throw error;
+          this.#pageSize = page / 2n;
+          logger.warn({ from: Number(page), to: Number(this.#pageSize) }, "lens page ran out of call gas; page halved");
+          continue;
+        }
         metrics.positionsScanned.inc(Number(result.total - offset < page ? result.total - offset : page));
         candidates.push(...result.positions);
-        if (offset + page >= result.total) break;
+        offset += page;
+        if (offset >= result.total) break;
       }
       metrics.setLiquidatable(context.market.id, candidates.length);
       for (const candidate of candidates) {
@@ -352,12 +377,13 @@ export class Keeper {
   }
 
   /** An RPC read with a timeout and retries on transient errors (counted in `sluice_keeper_rpc_retries_total`). */
-  #rpc<T>(what: string, call: () => Promise<T>): Promise<T> {
+  #rpc<T>(what: string, call: () => Promise<T>, isFinal: (error: unknown) => boolean = () => false): Promise<T> {
     return withRetry(() => withTimeout(call(), 10_000, what), {
       retries: 4,
       // A read that fails without revert data is an RPC fault more often than a real revert (rate limits answer
-      // eth_call with an error that ethers reports as CALL_EXCEPTION); reads are safe to repeat.
-      isRetryable: (error) => isTransientRpcError(error) || isCallWithoutRevertData(error),
+      // eth_call with an error that ethers reports as CALL_EXCEPTION); reads are safe to repeat. `isFinal` names
+      // failures that repeating cannot fix.
+      isRetryable: (error) => !isFinal(error) && (isTransientRpcError(error) || isCallWithoutRevertData(error)),
       baseDelayMs: 200,
       maxDelayMs: 3_000,
       onRetry: ({ retry, error }) => {

@@ -51,8 +51,11 @@ export enum LensPositionState {
 
 /** One position as the PositionLens reports it (a page of these comes from one `eth_call`). */
 export interface PositionView {
+  /** Position id (the vault's, from 1). */
   id: bigint;
+  /** Owner's address (checksummed). */
   owner: string;
+  /** The vault's market id. */
   marketId: bigint;
   /** Collateral units. */
   collateralAssets: bigint;
@@ -62,10 +65,13 @@ export interface PositionView {
   ratio: bigint;
   /** Lowest 1e36-scaled price at which the position is not liquidatable (rounded up). */
   liquidationPriceUp: bigint;
+  /** What a keeper can do with it now. */
   state: LensPositionState;
   /** Unix seconds; 0 without a tranche. */
   nextEligibleAt: bigint;
+  /** Unix seconds since which the position has been flagged liquidatable without recovering; 0 when not flagged. */
   liquidatableSince: bigint;
+  /** Tranches executed on it since it was last flagged. */
   tranchesExecuted: bigint;
   /** What `liquidate` would do now. */
   preview: LiquidationPreview;
@@ -90,8 +96,11 @@ function toPositionView(v: IPositionLens.PositionViewStructOutput): PositionView
 
 /** A position with its health now. */
 export interface PositionInfo {
+  /** Position id (the vault's, from 1). */
   id: bigint;
+  /** Owner's address (checksummed). */
   owner: string;
+  /** The vault's market id. */
   marketId: bigint;
   /** Collateral units. */
   collateralAssets: bigint;
@@ -105,12 +114,15 @@ export interface PositionInfo {
   liquidationPrice: bigint;
   /** Oracle price now (1e36-scaled) and its status. */
   price: bigint;
+  /** Whether `price` comes from the primary feed, the fallback, or is invalid. */
   priceStatus: PriceStatus;
 }
 
 /** A market's risk parameters plus its caps (as `IMarginVault.RiskParams`). */
 export interface MarketRiskParams extends RiskParams {
+  /** Most debt the market may owe in total (quote units). */
   borrowCap: bigint;
+  /** Most collateral the market may hold in total (collateral units). */
   collateralCap: bigint;
 }
 
@@ -151,9 +163,13 @@ function toPreview(p: ILiquidationEngine.PreviewStructOutput): LiquidationPrevie
 
 /** Reads Sluice through any ethers runner (a provider for reads; a signer to also send through the bindings). */
 export class SluiceClient {
+  /** The deployment this client reads. */
   readonly registry: Registry;
+  /** Typed binding of the MarginVault. */
   readonly vault: IMarginVault;
+  /** Typed binding of the LiquidationEngine. */
   readonly engine: ILiquidationEngine;
+  /** The ethers provider or signer every binding uses. */
   readonly runner: ContractRunner;
   /** The PositionLens, when the registry has one. */
   readonly lens: IPositionLens | undefined;

@@ -42,6 +42,7 @@ export class SluiceContractError extends Error {
 
 /** `InGracePeriod(positionId, nextEligibleAt)`: the position's grace window runs until `nextEligibleAt` (seconds). */
 export class InGracePeriodError extends SluiceContractError {
+  /** Position id. */
   get positionId(): bigint {
     return this.args.positionId as bigint;
   }
@@ -53,12 +54,15 @@ export class InGracePeriodError extends SluiceContractError {
 
 /** `PositionHealthy(positionId, ratio, maintenanceRatio)`: ratios in WAD. */
 export class PositionHealthyError extends SluiceContractError {
+  /** Position id. */
   get positionId(): bigint {
     return this.args.positionId as bigint;
   }
+  /** Collateral ratio now (WAD, rounded down). */
   get ratio(): bigint {
     return this.args.ratio as bigint;
   }
+  /** The market's maintenance ratio (WAD). */
   get maintenanceRatio(): bigint {
     return this.args.maintenanceRatio as bigint;
   }
@@ -66,6 +70,7 @@ export class PositionHealthyError extends SluiceContractError {
 
 /** `WindowExhausted(marketId)`: the market's rolling liquidation window is used up. */
 export class WindowExhaustedError extends SluiceContractError {
+  /** The vault's market id. */
   get marketId(): bigint {
     return this.args.marketId as bigint;
   }
@@ -73,6 +78,7 @@ export class WindowExhaustedError extends SluiceContractError {
 
 /** `InvalidPrice(marketId)`: the market's oracle has no valid price (stale feed, sequencer down…). */
 export class InvalidPriceError extends SluiceContractError {
+  /** The vault's market id. */
   get marketId(): bigint {
     return this.args.marketId as bigint;
   }
@@ -80,12 +86,15 @@ export class InvalidPriceError extends SluiceContractError {
 
 /** `SwapShortfall(positionId, amountOut, owed)`: the FlashLiquidator's sale (quote units) could not pay the tranche. */
 export class SwapShortfallError extends SluiceContractError {
+  /** Position id. */
   get positionId(): bigint {
     return this.args.positionId as bigint;
   }
+  /** What the swap returned (quote units). */
   get amountOut(): bigint {
     return this.args.amountOut as bigint;
   }
+  /** What the tranche needed: repaid + fee (quote units). */
   get owed(): bigint {
     return this.args.owed as bigint;
   }
@@ -93,9 +102,11 @@ export class SwapShortfallError extends SluiceContractError {
 
 /** `ProfitTooLow(profit, minProfit)`: quote units. */
 export class ProfitTooLowError extends SluiceContractError {
+  /** Profit of the liquidation (quote units). */
   get profit(): bigint {
     return this.args.profit as bigint;
   }
+  /** The caller's minimum (quote units). */
   get minProfit(): bigint {
     return this.args.minProfit as bigint;
   }
@@ -103,6 +114,7 @@ export class ProfitTooLowError extends SluiceContractError {
 
 /** `NoDebt(positionId)`: nothing to liquidate (closed, repaid, or liquidated by someone else). */
 export class NoDebtError extends SluiceContractError {
+  /** Position id. */
   get positionId(): bigint {
     return this.args.positionId as bigint;
   }
@@ -110,6 +122,7 @@ export class NoDebtError extends SluiceContractError {
 
 /** `UnknownPosition(positionId)`: no such position (never opened, or closed). */
 export class UnknownPositionError extends SluiceContractError {
+  /** Position id. */
   get positionId(): bigint {
     return this.args.positionId as bigint;
   }

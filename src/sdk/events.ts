@@ -19,7 +19,7 @@ import type * as Upkeep from "../../typechain-types/contracts/interfaces/ILiquid
 import type * as Vault from "../../typechain-types/contracts/interfaces/IMarginVault.js";
 import type { Registry } from "./registry.js";
 
-/** Event arguments by contract and event name (TypeChain's output objects). */
+/** Event arguments by contract and event name (TypeChain's output objects; units as in each event's NatSpec in `contracts/interfaces/`). */
 export interface SluiceEventArgs {
   LiquidationEngine: {
     TrancheLiquidated: Engine.TrancheLiquidatedEvent.OutputObject;

@@ -11,10 +11,13 @@ export interface RegistryMarket {
   id: bigint;
   /** Human label, e.g. `WETH/USDC`. */
   label: string;
+  /** Collateral token address. */
   collateral: string;
+  /** Quote (borrowed) token address. */
   quote: string;
   /** The market's LendingPool (its ERC-4626 lender vault). */
   pool: string;
+  /** The market's IOracle (price of one collateral unit in quote units, 1e36-scaled). */
   oracle: string;
   /** Uniswap V3 path selling the collateral for the quote (hex), for keepers; empty when none. */
   swapPath: string;
@@ -22,26 +25,38 @@ export interface RegistryMarket {
 
 /** Every address of one deployment. */
 export interface Registry {
+  /** EIP-155 chain id the addresses live on. */
   chainId: bigint;
   /** Network name, e.g. `localhost`, `arbitrum`. */
   network: string;
+  /** Contract addresses (checksummed); the optional ones are absent when not deployed. */
   contracts: {
+    /** Positions, collateral, borrowing. */
     MarginVault: string;
+    /** Tranche liquidations. */
     LiquidationEngine: string;
+    /** Covers bad debt before lenders do. */
     InsuranceFund: string;
+    /** Batch views for keepers and frontends. */
     PositionLens?: string;
+    /** Capital-free keeper contract (sells seized collateral on Uniswap V3). */
     FlashLiquidator?: string;
+    /** Chainlink Automation upkeep. */
     LiquidationUpkeep?: string;
+    /** Holds the admin roles after deployment. */
     TimelockController?: string;
+    /** Uniswap V3 SwapRouter the FlashLiquidator sells through. */
     SwapRouter?: string;
     /** The chain's wrapped native token (WETH on Ethereum): lets keepers value gas in a market's quote token. */
     WrappedNative?: string;
   };
+  /** Every market of the vault, by id. */
   markets: RegistryMarket[];
 }
 
 /** A registry file that is not what the SDK expects; `problems` names each field at fault. */
 export class RegistryError extends Error {
+  /** One message per field at fault, naming it. */
   readonly problems: readonly string[];
   constructor(problems: string[]) {
     super(`invalid Sluice registry: ${problems.join("; ")}`);

@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,66 +11,12 @@ import { LensPositionState, SluiceClient } from "../../src/sdk/client.js";
 import { serializeRegistry } from "../../src/sdk/registry.js";
 import { MarginVault__factory } from "../../typechain-types/index.js";
 import { startHardhatNode, type HardhatNode } from "../helpers/hardhatNode.js";
+import { KEYS, startKeeper, waitForStart, type KeeperProcess } from "../helpers/keeperProcess.js";
 import { startRpcFaultProxy } from "../helpers/rpcFaultProxy.js";
 
-/** Hardhat's default accounts (the public test mnemonic): deployer, keeper, borrower. */
-const KEYS = [
-  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b69690d",
-  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
-  "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
-] as const;
 const USDC = 10n ** 6n;
 const WAD = 10n ** 18n;
 const MAINTENANCE = 12n * 10n ** 17n;
-
-/** The keeper bot as its own process, with its JSON log lines. */
-interface KeeperProcess {
-  child: ChildProcess;
-  lines: () => Array<Record<string, unknown>>;
-  stop: () => Promise<number | null>;
-}
-
-function startKeeper(url: string, registryPath: string, extra: string[] = [], key: string = KEYS[1]): KeeperProcess {
-  // Node itself (not npx) so SIGTERM reaches the keeper's own shutdown handler.
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "src/keeper/main.ts",
-      "--rpc-url",
-      url,
-      "--chain-id",
-      "31337",
-      "--registry",
-      registryPath,
-      "--poll-interval",
-      "250",
-      "--metrics-port",
-      "0",
-      ...extra,
-    ],
-    { env: { ...process.env, SLUICE_PRIVATE_KEY: key }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let out = "";
-  child.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  return {
-    child,
-    lines: () =>
-      out
-        .split("\n")
-        .filter((l) => l.startsWith("{"))
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-      child.kill("SIGTERM");
-      return exited;
-    },
-  };
-}
 
 /** A deployed book of six positions (2 WETH, ratios 1.41..1.5 at 3,000) and the handles to move the world. */
 interface Book {
@@ -140,15 +85,6 @@ async function deployBook(url: string): Promise<Book> {
     ).wait();
   };
   return { provider, deployer, local, client, registryPath, ids, arbitrage };
-}
-
-async function waitForStart(keeper: KeeperProcess): Promise<void> {
-  const started = Date.now();
-  while (!keeper.lines().some((l) => l.msg === "keeper started")) {
-    if (keeper.child.exitCode !== null) throw new Error(`keeper exited:\n${JSON.stringify(keeper.lines())}`);
-    if (Date.now() - started > 60_000) throw new Error(`keeper did not start:\n${JSON.stringify(keeper.lines())}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 /** ETH falls to `usd` on the feed and in the pool; returns the block of the price update. */

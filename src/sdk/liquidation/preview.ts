@@ -35,18 +35,23 @@ export interface RiskParams extends TrancheParams {
 export interface LiquidationState {
   /** False when the position does not exist. */
   exists: boolean;
+  /** Collateral units. */
   collateralAssets: bigint;
   /** Debt after accruing now, rounded up (`MarginVault.debtAssetsOf`). */
   debtAssets: bigint;
   /** Oracle price (1e36-scaled) and whether it is valid (`Primary` or `Fallback`). */
   price: bigint;
+  /** True when `price` may be used (`Primary` or `Fallback`). */
   priceValid: boolean;
+  /** The market's risk parameters. */
   params: RiskParams;
-  /** `TrancheState` of the position. */
+  /** `TrancheState` of the position: unix seconds since it was flagged (0 when not flagged). */
   liquidatableSince: bigint;
+  /** `TrancheState` of the position: unix seconds of its last tranche (0 when none). */
   lastTrancheAt: bigint;
-  /** Market window bookkeeping (`windowStart`, `windowLiquidatedAssets`). */
+  /** Market window bookkeeping: unix seconds the current window started. */
   windowStart: bigint;
+  /** Market window bookkeeping: debt repaid by tranches in the current window (quote units). */
   windowLiquidatedAssets: bigint;
   /** Market time bonus (WAD per second). */
   timeBonusPerSecond: bigint;
@@ -55,6 +60,7 @@ export interface LiquidationState {
    * unknown) and when prices became valid again (`2^256 - 1` while down); both 0 when there is none.
    */
   outageDownAt: bigint;
+  /** See `outageDownAt`. */
   outageResumedAt: bigint;
   /** Block timestamp the preview is for. */
   now: bigint;
@@ -62,15 +68,25 @@ export interface LiquidationState {
 
 /** What `liquidate` would do; fields as `ILiquidationEngine.Preview`. */
 export interface LiquidationPreview {
+  /** `None` when `liquidate` would go through now; otherwise why it would revert. */
   reason: LiquidationReason;
+  /** How the tranche is sized (to target, capped, full close, bad debt). */
   kind: TrancheKind;
+  /** Collateral ratio before the tranche (WAD, rounded down). */
   ratioBefore: bigint;
+  /** Bonus on the repaid debt, time bonus included (WAD, rounded down). */
   bonus: bigint;
+  /** Debt the liquidator repays (quote units, rounded up). */
   repaidAssets: bigint;
+  /** Collateral the liquidator receives (collateral units, rounded down). */
   seizedAssets: bigint;
+  /** Fee the liquidator pays on top of `repaidAssets` (quote units, rounded up). */
   protocolFee: bigint;
+  /** Debt left uncovered after seizing all collateral (quote units); 0 unless `kind` is bad debt. */
   badDebtAssets: bigint;
+  /** True when the tranche closes the position's whole debt. */
   fullClose: boolean;
+  /** Unix seconds from which the next tranche is allowed after this one. */
   nextEligibleAt: bigint;
 }
 

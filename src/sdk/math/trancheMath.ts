@@ -65,6 +65,7 @@ export interface PositionState {
 
 /** The result of sizing one tranche. */
 export interface Tranche {
+  /** How the tranche was sized. */
   kind: TrancheKind;
   /** Ratio before the tranche (WAD, rounded down; 2^256 − 1 with no debt). */
   ratioBefore: bigint;
