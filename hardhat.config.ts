@@ -20,7 +20,11 @@ export default defineConfig({
   },
   solidity: {
     // Contracts that live only in a package but are deployed by tests (TypeChain binds them too).
-    npmFilesToBuild: ["@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol"],
+    npmFilesToBuild: [
+      "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol",
+      // Governance of a deployment (deploy/modules/Governance.ts).
+      "@openzeppelin/contracts/governance/TimelockController.sol",
+    ],
     profiles: {
       // Fast feedback for tests: no optimizer, no IR pipeline.
       default: {
@@ -70,6 +74,42 @@ export default defineConfig({
       allowUnlimitedContractSize: true,
       forking: { url: configVariable("MAINNET_RPC_URL"), blockNumber: MAINNET_FORK_BLOCK },
     },
+    // Public networks for `npm run deploy -- --network <name>` (deploy/README.md). Configuration variables are read
+    // only when the network is used (from the environment or `npx hardhat keystore set NAME`): nothing secret lives
+    // in the repository, and tests never need them.
+    sepolia: {
+      type: "http",
+      chainType: "l1",
+      chainId: 11155111,
+      url: configVariable("SEPOLIA_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+    mainnet: {
+      type: "http",
+      chainType: "l1",
+      chainId: 1,
+      url: configVariable("MAINNET_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+    arbitrum: {
+      type: "http",
+      chainType: "generic",
+      chainId: 42161,
+      url: configVariable("ARBITRUM_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+    base: {
+      type: "http",
+      chainType: "op",
+      chainId: 8453,
+      url: configVariable("BASE_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+  },
+  // Source verification on the explorers (`--verify` on `npm run deploy`, or `npx hardhat verify`): Etherscan's V2
+  // API takes one key for Ethereum, Arbitrum and Base; Sourcify and Blockscout need none.
+  verify: {
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
   },
   typechain: {
     outDir: "typechain-types",
