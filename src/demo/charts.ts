@@ -28,9 +28,9 @@ const hours = (seconds: number): number => Math.round((seconds / 3600) * 1000) /
 
 function base(title: string, yName: string): echarts.EChartsOption {
   return {
-    title: { text: title, left: "center", textStyle: { fontSize: 14 } },
-    legend: { top: 24 },
-    grid: { left: 70, right: 30, top: 60, bottom: 45 },
+    title: { text: title, left: "center", top: 4, textStyle: { fontSize: 14 } },
+    legend: { top: 30 },
+    grid: { left: 70, right: 30, top: 75, bottom: 45 },
     xAxis: { type: "value", name: "hours", nameLocation: "middle", nameGap: 28 },
     yAxis: { type: "value", name: yName, scale: true },
   };

@@ -362,6 +362,11 @@ export async function runPolicy(
     const liquidatedNow: bigint[] = [];
     for (const attempt of stepAttempts) {
       attempts[attempt.result] = (attempts[attempt.result] ?? 0) + 1;
+      if (attempt.result === "error") {
+        // The decoded revert's name (e.g. SwapShortfall: the pool could not pay repaid + fee), counted apart.
+        const kind = `error:${/^\w+/.exec(attempt.detail ?? "")?.[0] ?? "unknown"}`;
+        attempts[kind] = (attempts[kind] ?? 0) + 1;
+      }
       if (attempt.result !== "success" || attempt.detail === undefined) continue;
       const receipt = await chain.provider.getTransactionReceipt(attempt.detail);
       if (receipt === null) throw new Error(`no receipt for the keeper's transaction ${attempt.detail}`);
