@@ -29,3 +29,16 @@ else
   npx -y node@22 "$npm_cli" install --no-audit --no-fund
 fi
 echo "setup: installed in $((SECONDS - start)) s; Node for npm scripts: $(PATH="$PWD/node_modules/.bin:$PATH" node -v)"
+
+# Chromium for the demo's browser test (test/demo/report.browser.test.ts, driven by playwright-core): Debian's
+# package, installed when missing. Without apt the test fails and says how to install it.
+if command -v chromium >/dev/null 2>&1; then
+  :
+elif command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  echo "setup: installing Debian's chromium (for the demo's browser test)"
+  if ! { apt-get install -y -q chromium >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; }; then
+    echo "setup: could not install chromium with apt-get; the demo's browser test will fail until it is installed"
+  fi
+else
+  echo "setup: chromium is missing and apt-get is not available as root: install Chromium yourself (or set CHROMIUM_PATH) for the demo's browser test"
+fi

@@ -96,7 +96,25 @@ export class Keeper {
 
   /** Reads the watched markets' tokens, then scans on every block and every poll interval until {@link stop}. */
   async start(): Promise<void> {
-    const { config, registry, provider, logger } = this.#deps;
+    const { config, provider, logger } = this.#deps;
+    await this.init();
+    this.#running = true;
+    await provider.on("block", this.#onBlock);
+    const tick = (): void => {
+      if (!this.#running) return;
+      void this.trigger();
+      this.#timer = setTimeout(tick, config.pollIntervalMs);
+    };
+    tick();
+    logger.info({ markets: this.#markets.map((m) => m.market.label), strategy: config.strategy }, "keeper started");
+  }
+
+  /**
+   * Reads the watched markets' tokens (and, for own capital, approves the engine) without starting the loop: after
+   * it, {@link scanOnce} can be driven by the caller (the demo runs the keeper in-process, one scan per step).
+   */
+  async init(): Promise<void> {
+    const { config, registry, provider } = this.#deps;
     const ids = config.marketIds;
     const wanted = ids === "all" ? registry.markets : registry.markets.filter((m) => ids.includes(m.id));
     const missing = ids === "all" ? [] : ids.filter((id) => !registry.markets.some((m) => m.id === id));
@@ -112,15 +130,6 @@ export class Keeper {
       }),
     );
     if (config.strategy === "own-capital") await this.#approveQuote();
-    this.#running = true;
-    await provider.on("block", this.#onBlock);
-    const tick = (): void => {
-      if (!this.#running) return;
-      void this.trigger();
-      this.#timer = setTimeout(tick, config.pollIntervalMs);
-    };
-    tick();
-    logger.info({ markets: this.#markets.map((m) => m.market.label), strategy: config.strategy }, "keeper started");
   }
 
   /**

@@ -1,0 +1,100 @@
+/**
+ * The demo's in-process chain: Hardhat's simulated network (`default`: unlimited contract size, the unoptimized test
+ * build) with a deterministic clock, so that a run gives the same blocks, interest and results for the same seed.
+ */
+import type { HardhatEthersProvider } from "@nomicfoundation/hardhat-ethers/types";
+import type { Signer } from "ethers";
+import { network } from "hardhat";
+
+/** A JSON-RPC request as EIP-1193 providers take it. */
+interface RequestArguments {
+  readonly method: string;
+  readonly params?: readonly unknown[] | object;
+}
+
+/** The EIP-1193 side of a provider: what the clock wraps. */
+export interface Eip1193Like {
+  request(args: RequestArguments): Promise<unknown>;
+}
+
+/**
+ * Gives every transaction a chosen block timestamp. Each transaction is mined in its own block (automine); the clock
+ * sets `evm_setNextBlockTimestamp` before it to the current time and then advances one second, so blocks never depend
+ * on the wall clock. {@link jumpTo} moves the time forward (a new step), {@link reset} back (after `evm_revert`).
+ *
+ * Times are Unix seconds.
+ */
+export class ChainClock {
+  #next: number;
+
+  constructor(start: number) {
+    this.#next = start;
+  }
+
+  /** The timestamp the next transaction's block gets. */
+  get now(): number {
+    return this.#next;
+  }
+
+  /** Moves the clock to `t` unless it is already past it (transactions of the previous step ran late). */
+  jumpTo(t: number): void {
+    this.#next = Math.max(this.#next, t);
+  }
+
+  /** Sets the clock, also backwards (use right after reverting the chain to a snapshot taken before `t`). */
+  reset(t: number): void {
+    this.#next = t;
+  }
+
+  /** Wraps `provider.request` so every transaction first sets the next block's timestamp. */
+  install(provider: Eip1193Like): void {
+    const original = provider.request.bind(provider);
+    provider.request = async (args: RequestArguments): Promise<unknown> => {
+      if (args.method === "eth_sendTransaction" || args.method === "eth_sendRawTransaction") {
+        await original({ method: "evm_setNextBlockTimestamp", params: [this.#next] });
+        this.#next += 1;
+      }
+      return original(args);
+    };
+  }
+}
+
+/** What the demo runs on. */
+export interface DemoChain {
+  provider: HardhatEthersProvider;
+  /** Hardhat's funded test accounts (at least 4). */
+  signers: Signer[];
+  clock: ChainClock;
+  /** Takes a snapshot; returns its id for {@link revert}. */
+  snapshot(): Promise<string>;
+  /** Reverts to a snapshot (which is consumed: take a new one to revert there again). */
+  revert(id: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** 2026-01-01T00:00:00Z: where the demo's clock starts. */
+export const DEMO_EPOCH = 1_767_225_600;
+
+/**
+ * Opens a fresh in-process chain whose genesis block is at {@link DEMO_EPOCH} (not the wall clock) and whose clock
+ * starts an hour later, so block times are the same on every run.
+ */
+export async function openDemoChain(): Promise<DemoChain> {
+  const connection = await network.create({ override: { initialDate: new Date(DEMO_EPOCH * 1000) } });
+  const clock = new ChainClock(DEMO_EPOCH + 3600);
+  clock.install(connection.provider as unknown as Eip1193Like);
+  const provider = connection.ethers.provider;
+  const signers = await connection.ethers.getSigners();
+  if (signers.length < 4) throw new Error(`the demo needs 4 accounts, the network has ${signers.length}`);
+  return {
+    provider,
+    signers,
+    clock,
+    snapshot: async () => String(await provider.send("evm_snapshot", [])),
+    revert: async (id) => {
+      const ok = (await provider.send("evm_revert", [id])) as boolean;
+      if (!ok) throw new Error(`evm_revert: snapshot ${id} not found`);
+    },
+    close: () => connection.close(),
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Command-line options of `npm run demo`: parsed and checked once, each error naming its flag.
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+
+import { parsePolicies } from "./policies.js";
+import { BUILTIN_PATHS, builtinPath, parsePathCsv, type BuiltinPathName, type PricePath } from "./pricePaths.js";
+import { DEFAULT_SIMULATION, type SimulationConfig } from "./simulation.js";
+
+/** Raised for bad command-line input; the message names the flag. */
+export class DemoOptionError extends Error {
+  override name = "DemoOptionError";
+}
+
+/** Parsed options: the simulation's config and where to write the report. */
+export interface DemoOptions {
+  help: boolean;
+  config: SimulationConfig;
+  /** Output folder; undefined = `reports/<timestamp>`. */
+  out: string | undefined;
+}
+
+/** The starting price of the built-in paths, USDC per WETH. */
+export const BUILTIN_START_PRICE = 3000;
+
+export function demoUsage(): string {
+  return `usage: npm run demo -- [options]
+
+Replays a price path against a book of borrower positions on an in-process chain, once per liquidation policy
+(from the same snapshot), with the real keeper liquidating through the FlashLiquidator on a Uniswap V3 pool.
+
+  --positions N           positions in the book (1..5000)                     default ${DEFAULT_SIMULATION.positions}
+  --seed N                seed of the book, the path noise and top-ups        default ${DEFAULT_SIMULATION.seed}
+  --path NAME|FILE        ${BUILTIN_PATHS.join(" | ")} | a CSV file of timestamp,price
+                          (Unix seconds or ISO dates)                          default crash-40
+  --policy LIST           all | comma-separated: incremental,close-factor-50,full   default all
+  --blocks-per-step N     12-second blocks per step (1..300)                  default ${DEFAULT_SIMULATION.blocksPerStep}
+  --top-up-probability P  chance an owner tops up after a tranche (0..1)      default ${DEFAULT_SIMULATION.topUpProbability}
+  --out DIR               report folder                                       default reports/<timestamp>
+  -h, --help              this text`;
+}
+
+function integer(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new DemoOptionError(`${flag} must be an integer in ${min}..${max}, got '${value}'`);
+  }
+  return Number(value);
+}
+
+function loadPath(value: string, seed: number): PricePath {
+  if ((BUILTIN_PATHS as readonly string[]).includes(value)) {
+    return builtinPath(value as BuiltinPathName, BUILTIN_START_PRICE, seed);
+  }
+  let text: string;
+  try {
+    text = readFileSync(value, "utf8");
+  } catch {
+    throw new DemoOptionError(
+      `--path '${value}' is neither a built-in path (${BUILTIN_PATHS.join(", ")}) nor a readable CSV file`,
+    );
+  }
+  try {
+    return parsePathCsv(text, value);
+  } catch (error) {
+    throw new DemoOptionError(`--path: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Parses `argv` (without node and the script). */
+export function parseDemoOptions(argv: readonly string[]): DemoOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        positions: { type: "string" },
+        seed: { type: "string" },
+        path: { type: "string" },
+        policy: { type: "string" },
+        "blocks-per-step": { type: "string" },
+        "top-up-probability": { type: "string" },
+        out: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    // node's messages name the flag: "Unknown option '--x'", "Option '--seed <value>' argument missing".
+    throw new DemoOptionError(error instanceof Error ? error.message : String(error));
+  }
+  const str = (key: string): string | undefined => {
+    const v = values[key];
+    return typeof v === "string" ? v : undefined;
+  };
+  const seed = integer("--seed", str("seed"), DEFAULT_SIMULATION.seed, 0, 2 ** 32 - 1);
+  const topUp = str("top-up-probability");
+  const topUpProbability = topUp === undefined ? DEFAULT_SIMULATION.topUpProbability : Number(topUp);
+  if (topUp !== undefined && (!/^\d*\.?\d+$/.test(topUp) || topUpProbability > 1)) {
+    throw new DemoOptionError(`--top-up-probability must be a number in [0, 1], got '${topUp}'`);
+  }
+  let policies = DEFAULT_SIMULATION.policies;
+  const policyValue = str("policy");
+  if (policyValue !== undefined) {
+    try {
+      policies = parsePolicies(policyValue);
+    } catch (error) {
+      throw new DemoOptionError(`--policy: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const out = str("out");
+  if (out !== undefined && out.trim() === "") throw new DemoOptionError("--out must not be empty");
+  return {
+    help: values.help === true,
+    out,
+    config: {
+      ...DEFAULT_SIMULATION,
+      positions: integer("--positions", str("positions"), DEFAULT_SIMULATION.positions, 1, 5000),
+      seed,
+      path: loadPath(str("path") ?? "crash-40", seed),
+      policies,
+      blocksPerStep: integer("--blocks-per-step", str("blocks-per-step"), DEFAULT_SIMULATION.blocksPerStep, 1, 300),
+      topUpProbability,
+    },
+  };
+}

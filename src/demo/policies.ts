@@ -1,0 +1,88 @@
+/**
+ * Liquidation policies compared by the demo. Each is expressed with the engine's own risk parameters
+ * (`IMarginVault.RiskParams`, set by governance before the run), so these are emulations of other protocols' rules
+ * on Sluice's engine, not those protocols themselves.
+ *
+ * Units: ratios and shares WAD (1e18 = 100 %), amounts quote units, times seconds.
+ */
+import { DEFAULT_RISK_PARAMS } from "../devchain/deploySluice.js";
+
+/** The shape of `IMarginVault.RiskParams`. */
+export type RiskParams = typeof DEFAULT_RISK_PARAMS;
+
+/** The policies' names. */
+export const POLICY_NAMES = ["incremental", "close-factor-50", "full"] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
+
+/** A policy: its risk parameters and a sentence saying what it emulates. */
+export interface Policy {
+  name: PolicyName;
+  description: string;
+  params: RiskParams;
+}
+
+const WAD = 10n ** 18n;
+/** Largest `uint128`: "no limit" for a per-tranche or per-window cap. */
+export const UINT128_MAX = 2n ** 128n - 1n;
+
+/**
+ * The policy's parameters, derived from the market's base (incremental) parameters:
+ * - `incremental`: the base parameters unchanged (Sluice defaults: tranches to the target ratio, at most 25 % of the
+ *   debt and 250k quote each, a 300 s grace window, a 2M-per-hour market window, full close at or below 1.08).
+ * - `close-factor-50` (the Aave V3 rule): a tranche may repay up to 50 % of the debt (`maxTrancheShare` 0.5) with no
+ *   target (`targetRatio` = `initialRatio`, the highest validation allows, so the 50 % cap binds), no grace window
+ *   (`trancheCooldown` 0), no per-tranche or market-window cap; 100 % below the full ratio, set to 0.95 × maintenance
+ *   (Aave's health factor 0.95).
+ * - `full` (the Compound III rule): the whole position at once as soon as it is below maintenance
+ *   (`fullLiquidationRatio` = maintenance − 1 wei; the engine then pays `maxBonus`), no window cap.
+ * The bonus ramp, keeper share, minimum debt and caps on borrowing stay the base values in every policy.
+ */
+export function policy(name: PolicyName, base: RiskParams = DEFAULT_RISK_PARAMS): Policy {
+  switch (name) {
+    case "incremental":
+      return {
+        name,
+        description: "Sluice defaults: capped tranches to the target ratio with a grace window between them",
+        params: { ...base },
+      };
+    case "close-factor-50":
+      return {
+        name,
+        description:
+          "Aave V3 rule emulated: up to 50 % of the debt per liquidation, no target or grace window; 100 % below 0.95 × maintenance",
+        params: {
+          ...base,
+          targetRatio: base.initialRatio,
+          maxTrancheShare: WAD / 2n,
+          maxTrancheDebt: UINT128_MAX,
+          trancheCooldown: 0n,
+          windowLimit: UINT128_MAX,
+          fullLiquidationRatio: (base.maintenanceRatio * 95n) / 100n,
+        },
+      };
+    case "full":
+      return {
+        name,
+        description: "Compound III rule emulated: the whole position is closed as soon as it is below maintenance",
+        params: {
+          ...base,
+          fullLiquidationRatio: base.maintenanceRatio - 1n,
+          maxTrancheShare: WAD,
+          maxTrancheDebt: UINT128_MAX,
+          trancheCooldown: 0n,
+          windowLimit: UINT128_MAX,
+        },
+      };
+  }
+}
+
+/** Parses a `--policy` value: `all` or a comma-separated list of policy names. */
+export function parsePolicies(value: string): PolicyName[] {
+  if (value === "all") return [...POLICY_NAMES];
+  const names = value.split(",").map((s) => s.trim());
+  const unknown = names.filter((n) => !(POLICY_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new RangeError(`unknown policy '${unknown.join(",")}' (expected all or any of ${POLICY_NAMES.join(", ")})`);
+  }
+  return [...new Set(names as PolicyName[])];
+}

@@ -1,0 +1,140 @@
+import { expect } from "chai";
+
+import { generateBook } from "../../src/demo/book.js";
+import { DemoOptionError, parseDemoOptions } from "../../src/demo/options.js";
+import { parsePolicies } from "../../src/demo/policies.js";
+import {
+  crashPath,
+  flashCrashPath,
+  parsePathCsv,
+  pathDuration,
+  PricePathError,
+  priceAt,
+  sampleSteps,
+} from "../../src/demo/pricePaths.js";
+import { keyedUniform } from "../../src/demo/rng.js";
+
+const BOOK = {
+  positions: 200,
+  seed: 3,
+  price: 3000,
+  initialRatio: 1.4,
+  ratioSpread: 0.15,
+  medianCollateral: 8,
+  sizeSigma: 0.9,
+  maxCollateral: 240,
+  collateralDecimals: 18,
+  quoteDecimals: 6,
+};
+
+describe("demo inputs", function () {
+  describe("price paths", function () {
+    it("crash-40 falls exactly 40 % over 6 hours, then holds an hour", function () {
+      const path = crashPath(3000, 1);
+      expect(priceAt(path, 0)).to.equal(3000);
+      expect(priceAt(path, 6 * 3600)).to.be.closeTo(1800, 1e-9);
+      expect(pathDuration(path)).to.equal(7 * 3600);
+      expect(crashPath(3000, 1)).to.deep.equal(path);
+      expect(crashPath(3000, 2).points[10]!.price).to.not.equal(path.points[10]!.price);
+    });
+
+    it("flash-crash drops 30 % and is back within the hour", function () {
+      const path = flashCrashPath(3000);
+      expect(Math.min(...path.points.map((p) => p.price))).to.equal(2100);
+      expect(priceAt(path, 3600)).to.equal(3000);
+      expect(sampleSteps(path, 300).map((s) => s.price)).to.include(2100);
+    });
+
+    it("parses a CSV of Unix seconds or ISO dates, relative to the first row", function () {
+      const unix = parsePathCsv("timestamp,price\n1700000000,3000\n1700000600,2500.5\n", "p.csv");
+      expect(unix.points).to.deep.equal([
+        { t: 0, price: 3000 },
+        { t: 600, price: 2500.5 },
+      ]);
+      const iso = parsePathCsv("2024-01-01T00:00:00Z,10\n2024-01-01T01:00:00Z,12\n", "iso.csv");
+      expect(iso.points[1]).to.deep.equal({ t: 3600, price: 12 });
+      expect(iso.name).to.equal("iso");
+    });
+
+    it("rejects bad CSV rows with the file, line and problem", function () {
+      expect(() => parsePathCsv("1,3000\n2,abc\n", "x.csv")).to.throw(PricePathError, "x.csv:2: price 'abc'");
+      expect(() => parsePathCsv("5,3000\n5,2000\n", "x.csv")).to.throw(
+        PricePathError,
+        "x.csv:2: timestamp 5 is not after",
+      );
+      expect(() => parsePathCsv("1,3000,9\n", "x.csv")).to.throw(PricePathError, "x.csv:1: expected 2 columns");
+      expect(() => parsePathCsv("1,3000\nyesterday,3000\n", "x.csv")).to.throw(PricePathError, "neither Unix seconds");
+      expect(() => parsePathCsv("1,3000\n", "x.csv")).to.throw(PricePathError, "at least 2 rows");
+      expect(() => parsePathCsv("1,-5\n2,1\n", "x.csv")).to.throw(PricePathError, "x.csv:1: price '-5'");
+    });
+  });
+
+  describe("book", function () {
+    it("is the same for a seed, opens every position at or above the initial ratio, sizes log-normal", function () {
+      const book = generateBook(BOOK);
+      expect(generateBook(BOOK)).to.deep.equal(book);
+      expect(book).to.have.length(200);
+      for (const p of book) {
+        // Ratio recomputed from the amounts: collateral value / debt.
+        const ratio = ((Number(p.collateralAssets) / 1e18) * 3000) / (Number(p.debtAssets) / 1e6);
+        expect(ratio).to.be.within(1.4, 1.55 + 1e-6);
+      }
+      const sizes = book.map((p) => Number(p.collateralAssets) / 1e18).sort((a, b) => a - b);
+      const median = sizes[100]!;
+      expect(median).to.be.within(5, 12);
+      expect(sizes[199]! / median).to.be.greaterThan(4); // a long right tail
+      expect(generateBook({ ...BOOK, seed: 4 })).to.not.deep.equal(book);
+    });
+
+    it("refuses a book size outside 1..5000", function () {
+      expect(() => generateBook({ ...BOOK, positions: 0 })).to.throw(RangeError, "positions must be an integer");
+    });
+  });
+
+  describe("options", function () {
+    it("defaults to 200 positions on crash-40 with every policy", function () {
+      const { config, help, out } = parseDemoOptions([]);
+      expect([config.positions, config.path.name, config.policies.length, help, out]).to.deep.equal([
+        200,
+        "crash-40",
+        3,
+        false,
+        undefined,
+      ]);
+    });
+
+    it("names the flag in every error", function () {
+      const error = (args: string[]) => {
+        try {
+          parseDemoOptions(args);
+        } catch (e) {
+          expect(e).to.be.instanceOf(DemoOptionError);
+          return (e as Error).message;
+        }
+        throw new Error(`no error for ${args.join(" ")}`);
+      };
+      expect(error(["--nope"])).to.contain("--nope");
+      expect(error(["--positions", "0"])).to.contain("--positions");
+      expect(error(["--seed", "-1"])).to.contain("--seed");
+      expect(error(["--blocks-per-step", "x"])).to.contain("--blocks-per-step");
+      expect(error(["--policy", "aave"]))
+        .to.contain("--policy")
+        .and.contain("aave");
+      expect(error(["--path", "/no/such.csv"])).to.contain("--path");
+      expect(error(["--top-up-probability", "2"])).to.contain("--top-up-probability");
+    });
+
+    it("parses policy lists", function () {
+      expect(parsePolicies("full,incremental")).to.deep.equal(["full", "incremental"]);
+      expect(parseDemoOptions(["--policy", "full", "--path", "flash-crash"]).config.policies).to.deep.equal(["full"]);
+    });
+  });
+
+  it("keyed draws depend only on seed and keys", function () {
+    expect(keyedUniform(1, 5, 7)).to.equal(keyedUniform(1, 5, 7));
+    expect(keyedUniform(1, 5, 7)).to.not.equal(keyedUniform(1, 7, 5));
+    const draws = Array.from({ length: 2000 }, (_, i) => keyedUniform(9, i, 3));
+    const mean = draws.reduce((a, b) => a + b, 0) / draws.length;
+    expect(mean).to.be.closeTo(0.5, 0.03);
+  });
+});
