@@ -11,6 +11,7 @@ import {IMarginVault} from "../../contracts/interfaces/IMarginVault.sol";
 import {IOracle} from "../../contracts/interfaces/IOracle.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
 import {MockOracle} from "../mocks/MockOracle.sol";
+import {exampleRiskParams} from "./ExampleParams.sol";
 
 /// @notice Shared set-up: a USDC-like pool (6 decimals) lending to a vault with one WETH-like market (18 decimals)
 /// at 3000 USDC, the ARCHITECTURE.md example parameters, and named actors.
@@ -70,24 +71,7 @@ abstract contract BaseTest is Test {
     }
 
     function _riskParams() internal pure returns (IMarginVault.RiskParams memory) {
-        return
-            IMarginVault.RiskParams({
-                initialRatio: 1.4e18,
-                targetRatio: 1.25e18,
-                maintenanceRatio: 1.2e18,
-                fullLiquidationRatio: 1.08e18,
-                minBonus: 0.02e18,
-                maxBonus: 0.06e18,
-                keeperShare: 0.7e18,
-                maxTrancheShare: 0.25e18,
-                maxTrancheDebt: uint128(250_000 * USDC),
-                minDebt: uint128(100 * USDC),
-                windowLimit: uint128(2_000_000 * USDC),
-                window: 3600,
-                trancheCooldown: 300,
-                borrowCap: uint128(100_000_000 * USDC),
-                collateralCap: uint128(1_000_000e18)
-            });
+        return exampleRiskParams();
     }
 
     function _lend(uint256 assets) internal {

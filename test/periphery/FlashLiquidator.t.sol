@@ -9,14 +9,14 @@ import {IFlashLiquidator} from "../../contracts/interfaces/IFlashLiquidator.sol"
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {IMarginVault} from "../../contracts/interfaces/IMarginVault.sol";
 import {FlashLiquidator} from "../../contracts/periphery/FlashLiquidator.sol";
-import {EngineBaseTest} from "../core/EngineBaseTest.sol";
+import {PeripheryBaseTest} from "./PeripheryBaseTest.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
 import {MockSwapRouter} from "../mocks/MockSwapRouter.sol";
 
 /// @notice FlashLiquidator against the real engine and a router stand-in that sells at a set rate (the real Uniswap V3
 /// router and pool are exercised in test/periphery/flashLiquidator.uniswap.test.ts). Expected amounts are worked out
 /// here from the formulas of ARCHITECTURE.md, not by the engine.
-contract FlashLiquidatorTest is EngineBaseTest {
+contract FlashLiquidatorTest is PeripheryBaseTest {
     address internal OWNER = makeAddr("OWNER");
     address internal BOT = makeAddr("BOT");
     MockSwapRouter internal router;

@@ -12,12 +12,12 @@ import {IMarginVault} from "../../contracts/interfaces/IMarginVault.sol";
 import {IOracle} from "../../contracts/interfaces/IOracle.sol";
 import {FlashLiquidator} from "../../contracts/periphery/FlashLiquidator.sol";
 import {LiquidationUpkeep} from "../../contracts/periphery/LiquidationUpkeep.sol";
-import {EngineBaseTest} from "../core/EngineBaseTest.sol";
+import {PeripheryBaseTest} from "./PeripheryBaseTest.sol";
 import {MockSwapRouter} from "../mocks/MockSwapRouter.sol";
 
 /// @notice LiquidationUpkeep over the real engine and FlashLiquidator, with a router stand-in selling at the oracle
 /// price (the real Uniswap V3 pool is exercised in test/periphery/flashLiquidator.uniswap.test.ts).
-contract LiquidationUpkeepTest is EngineBaseTest {
+contract LiquidationUpkeepTest is PeripheryBaseTest {
     address internal OWNER = makeAddr("OWNER");
     address internal FORWARDER = makeAddr("FORWARDER");
     MockSwapRouter internal router;

@@ -6,7 +6,7 @@ import {console2} from "forge-std/console2.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {IPositionLens} from "../../contracts/interfaces/IPositionLens.sol";
 import {PositionLens} from "../../contracts/periphery/PositionLens.sol";
-import {EngineBaseTest} from "../core/EngineBaseTest.sol";
+import {PeripheryBaseTest} from "./PeripheryBaseTest.sol";
 
 /// @notice Gas of one `positionsOfMarket` page of 500 positions (and of `liquidatablePositions` over the same page)
 /// against geth's default `eth_call` gas cap (`RPCGasCap`, 50,000,000), on the unoptimized test build (the deployed,
@@ -16,7 +16,7 @@ import {EngineBaseTest} from "../core/EngineBaseTest.sol";
 /// 17,027,599. For comparison: 100 positions 3,924,099, 1,000 positions 52,477,716 (memory grows with the page, so
 /// the cost per position rises slowly: keep pages at 500); warm, 20.1 M for 500. The first version, which called
 /// `engine.previewLiquidation` per position, took 54,647,965 for 500 and did not fit.
-contract PositionLensGasTest is EngineBaseTest {
+contract PositionLensGasTest is PeripheryBaseTest {
     uint256 internal constant PAGE = 500;
     uint256 internal constant RPC_GAS_CAP = 50_000_000;
 

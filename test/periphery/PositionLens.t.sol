@@ -11,12 +11,13 @@ import {TrancheMath} from "../../contracts/libraries/TrancheMath.sol";
 import {PositionLens} from "../../contracts/periphery/PositionLens.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
 import {MockOracle} from "../mocks/MockOracle.sol";
-import {EngineBaseTest} from "../core/EngineBaseTest.sol";
+import {exampleRiskParams} from "../core/ExampleParams.sol";
+import {ICoreAdmin, PeripheryBaseTest} from "./PeripheryBaseTest.sol";
 
 /// @notice PositionLens. Expected values are worked out in each test from the formulas (ratio, ramp bonus, caps, fee)
 /// or read from the vault and the engine themselves (`positionHealth`, `debtAssetsOf`, `previewLiquidation`), never
 /// from the lens. The set-up position (`positionId`) is 10 WETH against 21,000 USDC.
-contract PositionLensTest is EngineBaseTest {
+contract PositionLensTest is PeripheryBaseTest {
     PositionLens internal lens;
 
     function setUp() public override {
@@ -101,7 +102,7 @@ contract PositionLensTest is EngineBaseTest {
     }
 
     function _setWindowLimit(uint256 limit) internal {
-        IMarginVault.RiskParams memory p = _riskParams();
+        IMarginVault.RiskParams memory p = exampleRiskParams();
         p.windowLimit = uint128(limit);
         vm.prank(RISK_MANAGER);
         vault.setRiskParams(marketId, p);
@@ -112,7 +113,7 @@ contract PositionLensTest is EngineBaseTest {
         token = new MockERC20("Wrapped Bitcoin", "WBTC", 8);
         priceFeed = new MockOracle((60_000e6 * 1e36) / 1e8);
         vm.prank(ADMIN);
-        id = vault.createMarket(IERC20(address(token)), pool, priceFeed, _riskParams());
+        id = vault.createMarket(IERC20(address(token)), pool, priceFeed, exampleRiskParams());
     }
 
     // ------------------------------------------------------------------ constructor
@@ -322,7 +323,7 @@ contract PositionLensTest is EngineBaseTest {
     /// @notice Flagged at 2,300 with a time bonus of 1e13 per second: after 100 s the bonus is the ramp's plus 1e15.
     function test_positionView_timeBonusAsTheEngine() public {
         vm.prank(RISK_MANAGER);
-        engine.setTimeBonus(marketId, 1e13);
+        ICoreAdmin(address(engine)).setTimeBonus(marketId, 1e13);
         oracle.setPrice(_price(2300));
         uint256 flaggedAt = block.timestamp;
         engine.flagLiquidatable(positionId);
@@ -362,7 +363,7 @@ contract PositionLensTest is EngineBaseTest {
         priceUsd = bound(priceUsd, 1_500, 3_500);
         elapsed = bound(elapsed, 0, 2 hours);
         vm.prank(RISK_MANAGER);
-        engine.setTimeBonus(marketId, 1e13);
+        ICoreAdmin(address(engine)).setTimeBonus(marketId, 1e13);
         _setWindowLimit(20_000 * USDC);
         _openPosition(1e18, 1_500 * USDC);
         uint256 second = _openPosition(1e18, 2_100 * USDC);
@@ -573,8 +574,11 @@ contract PositionLensTest is EngineBaseTest {
 
     function test_marketSummary() public {
         vm.startPrank(RISK_MANAGER);
-        engine.setTimeBonus(marketId, 1e13);
-        engine.setFeeConfig(marketId, ILiquidationEngine.FeeConfig({feeSink: address(pool), insuranceShare: 0.4e18}));
+        ICoreAdmin(address(engine)).setTimeBonus(marketId, 1e13);
+        ICoreAdmin(address(engine)).setFeeConfig(
+            marketId,
+            ILiquidationEngine.FeeConfig({feeSink: address(pool), insuranceShare: 0.4e18})
+        );
         vm.stopPrank();
         _openPosition(2e18, 0);
 
@@ -586,7 +590,7 @@ contract PositionLensTest is EngineBaseTest {
         assertEq(address(s.oracle), address(oracle));
         assertEq(s.price, PRICE_3000);
         assertEq(uint8(s.priceStatus), uint8(IOracle.PriceStatus.Primary));
-        IMarginVault.RiskParams memory p = _riskParams();
+        IMarginVault.RiskParams memory p = exampleRiskParams();
         assertEq(s.params.maintenanceRatio, p.maintenanceRatio);
         assertEq(s.params.fullLiquidationRatio, p.fullLiquidationRatio);
         assertEq(s.params.trancheCooldown, p.trancheCooldown);
