@@ -160,7 +160,10 @@ export interface Progress {
 export interface PreparedWorld {
   chain: DemoChain;
   system: DemoSystem;
+  /** Account #0: deployed everything, keeps no role. */
   admin: Signer;
+  /** Guardian and risk manager: sets each policy's risk parameters. */
+  governance: Signer;
   keeper: Signer;
   arbitrageur: Arbitrageur;
   borrower: Signer;
@@ -205,13 +208,24 @@ export async function prepareWorld(config: SimulationConfig): Promise<PreparedWo
   const startPrice = steps[0]?.price;
   if (startPrice === undefined) throw new RangeError(`path ${config.path.name} has no points`);
   const chain = await openDemoChain();
-  const [admin, keeper, arbSigner, borrower] = chain.signers as [Signer, Signer, Signer, Signer];
-  const system = await deployDemoSystem(admin, {
-    ethUsd: BigInt(Math.max(1, Math.round(startPrice))),
-    poolWeth: BigInt(Math.round(config.poolWeth)),
-    lentAssets: BigInt(Math.round(config.lentUsdc)) * WHOLE_USDC,
-    keeperOwner: await keeper.getAddress(),
-  });
+  const [admin, keeper, arbSigner, borrower, governance, lender] = chain.signers as [
+    Signer,
+    Signer,
+    Signer,
+    Signer,
+    Signer,
+    Signer,
+  ];
+  const system = await deployDemoSystem(
+    chain.connection,
+    admin,
+    { governance, lender, keeper },
+    {
+      ethUsd: BigInt(Math.max(1, Math.round(startPrice))),
+      poolWeth: BigInt(Math.round(config.poolWeth)),
+      lentAssets: BigInt(Math.round(config.lentUsdc)) * WHOLE_USDC,
+    },
+  );
   // The feed at the path's exact starting price (the deployment takes whole dollars).
   await (await system.ethUsdFeed.updateAnswer(quoteUnits(startPrice, 8))).wait();
   const book = generateBook({
@@ -239,6 +253,7 @@ export async function prepareWorld(config: SimulationConfig): Promise<PreparedWo
     chain,
     system,
     admin,
+    governance,
     keeper,
     arbitrageur,
     borrower,
@@ -290,7 +305,7 @@ export async function runPolicy(
   const policy = policyFor(name, BASE_RISK_PARAMS);
   const current = await system.vault.riskParams(system.marketId);
   if (!sameParams(policy.params, current)) {
-    await (await system.vault.setRiskParams(system.marketId, policy.params)).wait();
+    await (await system.vault.connect(world.governance).setRiskParams(system.marketId, policy.params)).wait();
   }
 
   const { registry } = system;
