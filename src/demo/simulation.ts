@@ -22,6 +22,7 @@ import { generateBook, type BookPosition } from "./book.js";
 import { openDemoChain, type DemoChain } from "./chain.js";
 import { policy as policyFor, type Policy, type PolicyName, type RiskParams } from "./policies.js";
 import { sampleSteps, type PricePath, type PricePoint } from "./pricePaths.js";
+import { simulateInWorkers } from "./parallel.js";
 import { keyedUniform } from "./rng.js";
 import { BASE_RISK_PARAMS, deployDemoSystem, openBook, type DemoSystem } from "./world.js";
 
@@ -509,16 +510,26 @@ export async function runPolicy(
   };
 }
 
-/** Prepares the world, runs every configured policy from the same snapshot, closes the chain. */
+/**
+ * Runs every configured policy from the same deployed world and book. With `workers` ≤ 1 (or one policy): on one
+ * chain, reverting to the snapshot before each policy. With more: in that many child processes at most (one policy
+ * each at a time, src/demo/parallel.ts), each on its own chain built the same way, so the runs are the same.
+ * Returns the book and the runs in `config.policies` order.
+ */
 export async function simulate(
   config: SimulationConfig,
   onProgress?: (progress: Progress) => void,
-): Promise<{ world: Omit<PreparedWorld, "chain">; runs: PolicyRun[] }> {
+  workers = 1,
+): Promise<{ book: BookPosition[]; runs: PolicyRun[] }> {
+  checkConfig(config);
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new RangeError(`workers must be a positive integer, got ${workers}`);
+  if (workers > 1 && config.policies.length > 1) return simulateInWorkers(config, workers, onProgress);
   const world = await prepareWorld(config);
   try {
     const runs: PolicyRun[] = [];
     for (const name of config.policies) runs.push(await runPolicy(world, name, onProgress));
-    return { world, runs };
+    return { book: world.book, runs };
   } finally {
     await world.chain.close();
   }
