@@ -1,12 +1,13 @@
 /**
- * A child process of {@link simulateInWorkers} (src/demo/parallel.ts): prepares its own world on `prepare`, runs one
- * policy from the snapshot per `run`, and closes its chain when the parent disconnects. Not imported: forked.
+ * A child process of `simulateInWorkers` (src/demo/parallel.ts): prepares its own world on `prepare`, runs one
+ * policy from the snapshot per `run`, and exits when the parent disconnects (its last request answered, or the parent
+ * gone: a run in progress is abandoned, the in-process chain goes with the process). Not imported: forked.
  */
 import type { FromWorker, ToWorker } from "./parallel.js";
 import { prepareWorld, runPolicy, type PreparedWorld } from "./simulation.js";
 
 function send(message: FromWorker): void {
-  process.send?.(message);
+  if (process.connected) process.send?.(message);
 }
 
 let world: PreparedWorld | undefined;
@@ -32,9 +33,4 @@ if (process.send === undefined) throw new Error("src/demo/worker.ts runs as a ch
 process.on("message", (message: ToWorker) => {
   queue = queue.then(() => handle(message));
 });
-process.on("disconnect", () => {
-  void queue.then(async () => {
-    await world?.chain.close();
-    process.exit(0);
-  });
-});
+process.on("disconnect", () => process.exit(0));
