@@ -10,7 +10,7 @@ try {
   if (options.help) {
     process.stdout.write(`${demoUsage()}\n`);
   } else {
-    await runDemo(options.config, options.out);
+    await runDemo(options.config, options.out, options.workers);
   }
 } catch (error) {
   if (error instanceof DemoOptionError) {

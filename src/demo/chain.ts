@@ -5,6 +5,7 @@
 import type { HardhatEthersProvider } from "@nomicfoundation/hardhat-ethers/types";
 import type { Signer } from "ethers";
 import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
 
 /** A JSON-RPC request as EIP-1193 providers take it. */
 interface RequestArguments {
@@ -61,8 +62,10 @@ export class ChainClock {
 
 /** What the demo runs on. */
 export interface DemoChain {
+  /** The in-process network connection (Ignition deploys through it). */
+  connection: NetworkConnection;
   provider: HardhatEthersProvider;
-  /** Hardhat's funded test accounts (at least 4). */
+  /** Hardhat's funded test accounts (at least {@link DEMO_ACCOUNTS}). */
   signers: Signer[];
   clock: ChainClock;
   /** Takes a snapshot; returns its id for {@link revert}. */
@@ -71,6 +74,9 @@ export interface DemoChain {
   revert(id: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Accounts the demo uses: deployer, keeper, arbitrageur, borrowers, governance, lender. */
+export const DEMO_ACCOUNTS = 6;
 
 /** 2026-01-01T00:00:00Z: where the demo's clock starts. */
 export const DEMO_EPOCH = 1_767_225_600;
@@ -85,8 +91,11 @@ export async function openDemoChain(): Promise<DemoChain> {
   clock.install(connection.provider as unknown as Eip1193Like);
   const provider = connection.ethers.provider;
   const signers = await connection.ethers.getSigners();
-  if (signers.length < 4) throw new Error(`the demo needs 4 accounts, the network has ${signers.length}`);
+  if (signers.length < DEMO_ACCOUNTS) {
+    throw new Error(`the demo needs ${DEMO_ACCOUNTS} accounts, the network has ${signers.length}`);
+  }
   return {
+    connection,
     provider,
     signers,
     clock,

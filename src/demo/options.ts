@@ -2,6 +2,7 @@
  * Command-line options of `npm run demo`: parsed and checked once, each error naming its flag.
  */
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 
 import { parsePolicies } from "./policies.js";
@@ -19,7 +20,12 @@ export interface DemoOptions {
   config: SimulationConfig;
   /** Output folder; undefined = `reports/<timestamp>`. */
   out: string | undefined;
+  /** Policies run at the same time, each in its own process and chain (results do not depend on it). */
+  workers: number;
 }
+
+/** Default `--workers`: one per core, at least 1. */
+export const DEFAULT_WORKERS = Math.max(1, availableParallelism());
 
 /** The starting price of the built-in paths, USDC per WETH. */
 export const BUILTIN_START_PRICE = 3000;
@@ -38,6 +44,7 @@ Replays a price path against a book of borrower positions on an in-process chain
   --blocks-per-step N     12-second blocks per step (1..300)                  default ${DEFAULT_SIMULATION.blocksPerStep}
   --top-up-probability P  chance an owner tops up after a tranche (0..1)      default ${DEFAULT_SIMULATION.topUpProbability}
   --out DIR               report folder                                       default reports/<timestamp>
+  --workers N             policies run at once, one process each (1..16)      default ${DEFAULT_WORKERS} (the cores)
   -h, --help              this text`;
 }
 
@@ -84,6 +91,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
         "blocks-per-step": { type: "string" },
         "top-up-probability": { type: "string" },
         out: { type: "string" },
+        workers: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -115,6 +123,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
   return {
     help: values.help === true,
     out,
+    workers: integer("--workers", str("workers"), DEFAULT_WORKERS, 1, 16),
     config: {
       ...DEFAULT_SIMULATION,
       positions: integer("--positions", str("positions"), DEFAULT_SIMULATION.positions, 1, 5000),

@@ -22,6 +22,7 @@ import { generateBook, type BookPosition } from "./book.js";
 import { openDemoChain, type DemoChain } from "./chain.js";
 import { policy as policyFor, type Policy, type PolicyName, type RiskParams } from "./policies.js";
 import { sampleSteps, type PricePath, type PricePoint } from "./pricePaths.js";
+import { simulateInWorkers } from "./parallel.js";
 import { keyedUniform } from "./rng.js";
 import { BASE_RISK_PARAMS, deployDemoSystem, openBook, type DemoSystem } from "./world.js";
 
@@ -160,7 +161,10 @@ export interface Progress {
 export interface PreparedWorld {
   chain: DemoChain;
   system: DemoSystem;
+  /** Account #0: deployed everything, keeps no role. */
   admin: Signer;
+  /** Guardian and risk manager: sets each policy's risk parameters. */
+  governance: Signer;
   keeper: Signer;
   arbitrageur: Arbitrageur;
   borrower: Signer;
@@ -205,13 +209,24 @@ export async function prepareWorld(config: SimulationConfig): Promise<PreparedWo
   const startPrice = steps[0]?.price;
   if (startPrice === undefined) throw new RangeError(`path ${config.path.name} has no points`);
   const chain = await openDemoChain();
-  const [admin, keeper, arbSigner, borrower] = chain.signers as [Signer, Signer, Signer, Signer];
-  const system = await deployDemoSystem(admin, {
-    ethUsd: BigInt(Math.max(1, Math.round(startPrice))),
-    poolWeth: BigInt(Math.round(config.poolWeth)),
-    lentAssets: BigInt(Math.round(config.lentUsdc)) * WHOLE_USDC,
-    keeperOwner: await keeper.getAddress(),
-  });
+  const [admin, keeper, arbSigner, borrower, governance, lender] = chain.signers as [
+    Signer,
+    Signer,
+    Signer,
+    Signer,
+    Signer,
+    Signer,
+  ];
+  const system = await deployDemoSystem(
+    chain.connection,
+    admin,
+    { governance, lender, keeper },
+    {
+      ethUsd: BigInt(Math.max(1, Math.round(startPrice))),
+      poolWeth: BigInt(Math.round(config.poolWeth)),
+      lentAssets: BigInt(Math.round(config.lentUsdc)) * WHOLE_USDC,
+    },
+  );
   // The feed at the path's exact starting price (the deployment takes whole dollars).
   await (await system.ethUsdFeed.updateAnswer(quoteUnits(startPrice, 8))).wait();
   const book = generateBook({
@@ -239,6 +254,7 @@ export async function prepareWorld(config: SimulationConfig): Promise<PreparedWo
     chain,
     system,
     admin,
+    governance,
     keeper,
     arbitrageur,
     borrower,
@@ -290,7 +306,7 @@ export async function runPolicy(
   const policy = policyFor(name, BASE_RISK_PARAMS);
   const current = await system.vault.riskParams(system.marketId);
   if (!sameParams(policy.params, current)) {
-    await (await system.vault.setRiskParams(system.marketId, policy.params)).wait();
+    await (await system.vault.connect(world.governance).setRiskParams(system.marketId, policy.params)).wait();
   }
 
   const { registry } = system;
@@ -494,16 +510,26 @@ export async function runPolicy(
   };
 }
 
-/** Prepares the world, runs every configured policy from the same snapshot, closes the chain. */
+/**
+ * Runs every configured policy from the same deployed world and book. With `workers` ≤ 1 (or one policy): on one
+ * chain, reverting to the snapshot before each policy. With more: in that many child processes at most (one policy
+ * each at a time, src/demo/parallel.ts), each on its own chain built the same way, so the runs are the same.
+ * Returns the book and the runs in `config.policies` order.
+ */
 export async function simulate(
   config: SimulationConfig,
   onProgress?: (progress: Progress) => void,
-): Promise<{ world: Omit<PreparedWorld, "chain">; runs: PolicyRun[] }> {
+  workers = 1,
+): Promise<{ book: BookPosition[]; runs: PolicyRun[] }> {
+  checkConfig(config);
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new RangeError(`workers must be a positive integer, got ${workers}`);
+  if (workers > 1 && config.policies.length > 1) return simulateInWorkers(config, workers, onProgress);
   const world = await prepareWorld(config);
   try {
     const runs: PolicyRun[] = [];
     for (const name of config.policies) runs.push(await runPolicy(world, name, onProgress));
-    return { world, runs };
+    return { book: world.book, runs };
   } finally {
     await world.chain.close();
   }

@@ -1,3 +1,5 @@
+import { availableParallelism } from "node:os";
+
 import { expect } from "chai";
 
 import { generateBook } from "../../src/demo/book.js";
@@ -123,6 +125,12 @@ describe("demo inputs", function () {
         .and.contain("aave");
       expect(error(["--path", "/no/such.csv"])).to.contain("--path");
       expect(error(["--top-up-probability", "2"])).to.contain("--top-up-probability");
+      expect(error(["--workers", "0"])).to.contain("--workers");
+    });
+
+    it("runs the policies one per core by default, and as many at once as --workers says", function () {
+      expect(parseDemoOptions([]).workers).to.equal(Math.max(1, availableParallelism()));
+      expect(parseDemoOptions(["--workers", "1"]).workers).to.equal(1);
     });
 
     it("parses policy lists", function () {

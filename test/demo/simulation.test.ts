@@ -49,7 +49,7 @@ describe("demo simulation core (8 positions, a 30 % crash in 30 minutes)", funct
   before(async function () {
     const result = await simulate(CONFIG);
     runs = result.runs;
-    openingDebt = new Map(result.world.book.map((p) => [p.index, p.debtAssets]));
+    openingDebt = new Map(result.book.map((p) => [p.index, p.debtAssets]));
   });
 
   it("runs every policy from the same book and liquidates in each", function () {
@@ -130,8 +130,8 @@ describe("demo simulation core (8 positions, a 30 % crash in 30 minutes)", funct
     for (const run of runs) expect(run.policy.params).to.deep.equal(policy(run.policy.name).params);
   });
 
-  it("a rerun with the same seed gives an identical summary", async function () {
-    const again = await simulate(CONFIG);
+  it("a rerun with the same seed, its policies in two worker processes, gives an identical summary and transactions", async function () {
+    const again = await simulate(CONFIG, undefined, 2);
     const input = (r: PolicyRun[]) => ({ config: CONFIG, runs: r, totalSeconds: 0, createdAt: "" });
     const json = (r: PolicyRun[]) =>
       JSON.stringify(summary(input(r)), (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
