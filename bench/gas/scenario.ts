@@ -1,0 +1,52 @@
+/**
+ * The equivalent positions every protocol is measured on, in one chain and one run: WETH collateral (18 decimals),
+ * USDC debt (6 decimals), both priced by the same Chainlink-style feeds (8 decimals, USD).
+ *
+ * A liquidation position holds 10 WETH at $3,000 (30,000 USDC) against 21,000 USDC of debt (ratio 1.43). Then ETH
+ * falls to $2,300 (ratio 1.095: Sluice takes a tranche), to $2,240 (1.067: Sluice closes the whole position) and to
+ * $1,800 (0.857: the collateral cannot cover the debt, bad debt).
+ */
+import type { ContractTransactionResponse } from "ethers";
+
+export const USDC = 10n ** 6n;
+export const WAD = 10n ** 18n;
+/** Feed answers have 8 decimals. */
+export const FEED_UNIT = 10n ** 8n;
+
+/** The starting ETH price and the three drops (whole USD). */
+export const PRICES = { start: 3_000n, tranche: 2_300n, fullClose: 2_240n, badDebt: 1_800n } as const;
+/** Collateral and debt of each liquidation position (token units). */
+export const POSITION = { collateral: 10n * WAD, debt: 21_000n * USDC } as const;
+/** What the lender supplies to each protocol (USDC units). */
+export const LENT = 10_000_000n * USDC;
+/** Amounts of the user operations measured after the position is open (token units). */
+export const USER_OPS = { repay: 1_000n * USDC, withdrawCollateral: WAD / 10n } as const;
+/** Sluice's maintenance ratio (1.2): Morpho's LLTV and Aave's liquidation threshold are its inverse. */
+export const MAINTENANCE_RATIO = 12n * 10n ** 17n;
+/** Position counts for Sluice's `liquidateMany` (each 1 WETH against 2,100 USDC, liquidated at $2,300). */
+export const BATCH_SIZES = [1, 10, 50, 100] as const;
+
+/** The three liquidations measured. */
+export type LiquidationKind = "tranche" | "fullClose" | "badDebt";
+
+/** What one liquidation did: its transaction's gas, and the debt repaid and collateral seized (token units). */
+export interface LiquidationGas {
+  gas: number;
+  repaid: bigint;
+  seized: bigint;
+}
+
+/** The user operations compared across protocols (the same amounts everywhere). */
+export type UserOp = "supply" | "open" | "depositCollateral" | "borrow" | "repay" | "withdrawCollateral";
+
+/** Gas used by a mined transaction (the whole transaction: intrinsic 21,000 and calldata included). */
+export async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
+  const receipt = await (await tx).wait();
+  if (receipt === null || receipt.status !== 1) throw new Error("benchmark transaction failed");
+  return Number(receipt.gasUsed);
+}
+
+/** Waits for a setup transaction (not measured). */
+export async function mined(tx: Promise<ContractTransactionResponse>): Promise<void> {
+  await gasOf(tx);
+}

@@ -1,0 +1,202 @@
+/**
+ * Sluice on the shared world, deployed from the `production` build (optimizer on, 10,000 runs): the real
+ * ChainlinkOracle over the shared feeds, InterestRateModel, LendingPool, MarginVault, InsuranceFund,
+ * LiquidationEngine and PositionLens, with the example risk parameters of ARCHITECTURE.md (maintenance 1.2,
+ * target 1.25, full close at 1.08, bonus 2–6 %, 25 % of the debt per tranche at most).
+ */
+import { MaxUint256, ZeroAddress } from "ethers";
+
+import { DEFAULT_RISK_PARAMS } from "../../src/devchain/deploySluice.js";
+import type {
+  ChainlinkOracle,
+  InsuranceFund,
+  InterestRateModel,
+  LendingPool,
+  LiquidationEngine,
+  MarginVault,
+  PositionLens,
+} from "../../typechain-types/index.js";
+import { deployArtifact, sluiceArtifact } from "../lib/artifacts.js";
+import {
+  LENT,
+  POSITION,
+  USDC,
+  USER_OPS,
+  WAD,
+  gasOf,
+  mined,
+  type LiquidationGas,
+  type LiquidationKind,
+  type UserOp,
+} from "./scenario.js";
+import { fund, type World } from "./world.js";
+
+const MARKET = 1n;
+/** Feeds never go stale on the benchmark chain. */
+const HEARTBEAT = 86_400n * 365n;
+
+/** Sluice deployed on a {@link World}, with the ids of the positions the benchmark opened. */
+export interface SluiceBench {
+  vault: MarginVault;
+  pool: LendingPool;
+  engine: LiquidationEngine;
+  lens: PositionLens;
+  victims: Record<LiquidationKind, bigint>;
+}
+
+/** Deploys Sluice with one WETH/USDC market and `LENT` USDC lent by the admin; the keeper may spend its USDC. */
+export async function deploySluice(world: World): Promise<SluiceBench> {
+  const { admin } = world;
+  const adminAddress = await admin.getAddress();
+  const oracle = await deployArtifact<ChainlinkOracle>(
+    admin,
+    sluiceArtifact("contracts/oracles/ChainlinkOracle.sol", "ChainlinkOracle"),
+    [
+      await world.ethUsdFeed.getAddress(),
+      HEARTBEAT,
+      await world.usdcUsdFeed.getAddress(),
+      HEARTBEAT,
+      18,
+      6,
+      ZeroAddress,
+      0,
+    ],
+  );
+  const irm = await deployArtifact<InterestRateModel>(
+    admin,
+    sluiceArtifact("contracts/core/InterestRateModel.sol", "InterestRateModel"),
+    [0n, 4n * 10n ** 16n, 6n * 10n ** 17n, 8n * 10n ** 17n],
+  );
+  const pool = await deployArtifact<LendingPool>(
+    admin,
+    sluiceArtifact("contracts/core/LendingPool.sol", "LendingPool"),
+    [
+      await world.usdc.getAddress(),
+      "Sluice USDC",
+      "slUSDC",
+      adminAddress,
+      await irm.getAddress(),
+      10n ** 17n,
+      adminAddress,
+    ],
+  );
+  const vault = await deployArtifact<MarginVault>(
+    admin,
+    sluiceArtifact("contracts/core/MarginVault.sol", "MarginVault"),
+    [adminAddress, adminAddress, adminAddress],
+  );
+  const insurance = await deployArtifact<InsuranceFund>(
+    admin,
+    sluiceArtifact("contracts/core/InsuranceFund.sol", "InsuranceFund"),
+    [adminAddress],
+  );
+  const engine = await deployArtifact<LiquidationEngine>(
+    admin,
+    sluiceArtifact("contracts/core/LiquidationEngine.sol", "LiquidationEngine"),
+    [await vault.getAddress(), await insurance.getAddress(), adminAddress, adminAddress],
+  );
+  const lens = await deployArtifact<PositionLens>(
+    admin,
+    sluiceArtifact("contracts/periphery/PositionLens.sol", "PositionLens"),
+    [await vault.getAddress(), await engine.getAddress()],
+  );
+  await mined(pool.connect(admin).setVault(await vault.getAddress()));
+  await mined(vault.connect(admin).setLiquidationEngine(await engine.getAddress()));
+  await mined(insurance.connect(admin).setLiquidationEngine(await engine.getAddress()));
+  await mined(
+    vault
+      .connect(admin)
+      .createMarket(
+        await world.weth.getAddress(),
+        await pool.getAddress(),
+        await oracle.getAddress(),
+        DEFAULT_RISK_PARAMS,
+      ),
+  );
+  await fund(world.usdc, admin, admin, await pool.getAddress(), LENT);
+  await mined(pool.connect(admin).deposit(LENT, adminAddress));
+  await fund(world.usdc, admin, world.keeper, await engine.getAddress(), 1_000_000_000n * USDC);
+  return { vault, pool, engine, lens, victims: { tranche: 0n, fullClose: 0n, badDebt: 0n } };
+}
+
+/** Opens a position of `owner` with `collateral` WETH and `debt` USDC (not measured); returns its id. */
+async function openPosition(
+  sluice: SluiceBench,
+  world: World,
+  owner: World["admin"],
+  collateral: bigint,
+  debt: bigint,
+) {
+  const vaultAddress = await sluice.vault.getAddress();
+  await fund(world.weth, world.admin, owner, vaultAddress, collateral);
+  const id = await sluice.vault.nextPositionId();
+  await mined(sluice.vault.connect(owner).openPosition(MARKET));
+  await mined(sluice.vault.connect(owner).depositCollateral(id, collateral));
+  await mined(sluice.vault.connect(owner).borrow(id, debt, await owner.getAddress()));
+  return id;
+}
+
+/**
+ * The user operations: a lender's supply of 100,000 USDC; then, after a warm-up position, the measured borrower
+ * opens a position, deposits 10 WETH, borrows 21,000 USDC, repays 1,000 and withdraws 0.1 WETH.
+ */
+export async function sluiceUserOps(sluice: SluiceBench, world: World): Promise<Record<UserOp, number>> {
+  const { vault, pool } = sluice;
+  const lenderAddress = await world.lender.getAddress();
+  await fund(world.usdc, world.admin, world.lender, await pool.getAddress(), 100_000n * USDC);
+  const supply = await gasOf(pool.connect(world.lender).deposit(100_000n * USDC, lenderAddress));
+
+  await openPosition(sluice, world, world.warmUp, POSITION.collateral, POSITION.debt);
+  const borrower = world.borrower;
+  const vaultAddress = await vault.getAddress();
+  await fund(world.weth, world.admin, borrower, vaultAddress, POSITION.collateral);
+  await mined(world.usdc.connect(borrower).approve(vaultAddress, MaxUint256));
+  const id = await vault.nextPositionId();
+  const open = await gasOf(vault.connect(borrower).openPosition(MARKET));
+  const depositCollateral = await gasOf(vault.connect(borrower).depositCollateral(id, POSITION.collateral));
+  const borrow = await gasOf(vault.connect(borrower).borrow(id, POSITION.debt, await borrower.getAddress()));
+  const repay = await gasOf(vault.connect(borrower).repay(id, USER_OPS.repay));
+  const withdrawCollateral = await gasOf(
+    vault.connect(borrower).withdrawCollateral(id, USER_OPS.withdrawCollateral, await borrower.getAddress()),
+  );
+  return { supply, open, depositCollateral, borrow, repay, withdrawCollateral };
+}
+
+/** Opens the three liquidation positions (10 WETH against 21,000 USDC each). */
+export async function sluiceOpenVictims(sluice: SluiceBench, world: World): Promise<void> {
+  for (const kind of ["tranche", "fullClose", "badDebt"] as const) {
+    sluice.victims[kind] = await openPosition(sluice, world, world.victims[kind], POSITION.collateral, POSITION.debt);
+  }
+}
+
+/** The keeper liquidates the `kind` position with no cap (`maxRepay` = max): what the engine decides. */
+export async function sluiceLiquidate(
+  sluice: SluiceBench,
+  world: World,
+  kind: LiquidationKind,
+): Promise<LiquidationGas> {
+  const id = sluice.victims[kind];
+  const engine = sluice.engine.connect(world.keeper);
+  const keeperAddress = await world.keeper.getAddress();
+  const [repaid, seized] = await engine.liquidate.staticCall(id, MaxUint256, keeperAddress, "0x");
+  const gas = await gasOf(engine.liquidate(id, MaxUint256, keeperAddress, "0x"));
+  return { gas, repaid, seized };
+}
+
+/** Opens `count` positions of 1 WETH against 2,100 USDC for `liquidateMany` (at the starting price). */
+export async function sluiceOpenBatch(sluice: SluiceBench, world: World, count: number): Promise<bigint[]> {
+  const ids: bigint[] = [];
+  for (let i = 0; i < count; i++) ids.push(await openPosition(sluice, world, world.batchOwner, WAD, 2_100n * USDC));
+  return ids;
+}
+
+/** `liquidateMany` over `ids` (each uncapped): the transaction's gas; fails unless every position was liquidated. */
+export async function sluiceLiquidateMany(sluice: SluiceBench, world: World, ids: bigint[]): Promise<number> {
+  const engine = sluice.engine.connect(world.keeper);
+  const keeperAddress = await world.keeper.getAddress();
+  const maxRepays = ids.map(() => MaxUint256);
+  const liquidated = await engine.liquidateMany.staticCall(ids, maxRepays, keeperAddress, "0x");
+  if (liquidated !== BigInt(ids.length))
+    throw new Error(`liquidateMany would liquidate ${liquidated} of ${ids.length}`);
+  return gasOf(engine.liquidateMany(ids, maxRepays, keeperAddress, "0x"));
+}
