@@ -175,6 +175,15 @@ function prepare(workdir: string): void {
     if (existsSync(entry)) cpSync(entry, join(workdir, entry), { recursive: true });
   }
   symlinkSync(resolve("node_modules"), join(workdir, "node_modules"));
+  // The periphery's tests deploy the core from its (uninstrumented) artifacts with `deployCode`: bring them along,
+  // without the build-info files (most of the 500 MB).
+  if (!existsSync("artifacts/contracts")) {
+    throw new Error("coverage-branches: no artifacts/contracts: build the contracts first (npm run build)");
+  }
+  cpSync("artifacts", join(workdir, "artifacts"), {
+    recursive: true,
+    filter: (source) => !source.includes("build-info"),
+  });
 
   const prepared: Prepared = { files: {}, branches: [] };
   solFiles("contracts").forEach((file, fileIndex) => {

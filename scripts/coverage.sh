@@ -19,6 +19,8 @@ trap 'rm -rf "$work"' EXIT
 project="$work/project"
 parts="$project/parts"
 
+# The periphery tests deploy the core from its artifacts (deployCode): build the contracts (a no-op when current).
+hardhat build --quiet --no-tests >/dev/null
 node scripts/coverage-branches.ts prepare "$project"
 mkdir -p "$parts/data"
 cd "$project"

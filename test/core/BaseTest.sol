@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {Test} from "forge-std/Test.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {InterestRateModel} from "../../contracts/core/InterestRateModel.sol";
@@ -12,24 +11,11 @@ import {IOracle} from "../../contracts/interfaces/IOracle.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
 import {MockOracle} from "../mocks/MockOracle.sol";
 import {exampleRiskParams} from "./ExampleParams.sol";
+import {TestActors} from "./TestActors.sol";
 
 /// @notice Shared set-up: a USDC-like pool (6 decimals) lending to a vault with one WETH-like market (18 decimals)
 /// at 3000 USDC, the ARCHITECTURE.md example parameters, and named actors.
-abstract contract BaseTest is Test {
-    uint256 internal constant WAD = 1e18;
-    uint256 internal constant USDC = 1e6;
-    uint256 internal constant PRICE_3000 = (3000e6 * 1e36) / 1e18;
-
-    address internal ADMIN = makeAddr("ADMIN");
-    address internal RISK_MANAGER = makeAddr("RISK_MANAGER");
-    address internal GUARDIAN = makeAddr("GUARDIAN");
-    address internal LENDER = makeAddr("LENDER");
-    address internal BORROWER = makeAddr("BORROWER");
-    address internal OPERATOR = makeAddr("OPERATOR");
-    address internal OTHER = makeAddr("OTHER");
-    address internal ENGINE = makeAddr("ENGINE");
-    address internal INSURANCE = makeAddr("INSURANCE");
-
+abstract contract BaseTest is TestActors {
     MockERC20 internal quote;
     MockERC20 internal collateral;
     MockOracle internal oracle;

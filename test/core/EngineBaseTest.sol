@@ -7,7 +7,6 @@ import {BaseTest} from "./BaseTest.sol";
 
 /// @notice BaseTest with the real LiquidationEngine and InsuranceFund, a lent pool, one position and a funded keeper.
 abstract contract EngineBaseTest is BaseTest {
-    address internal KEEPER = makeAddr("KEEPER");
     InsuranceFund internal fund;
     LiquidationEngine internal engine;
     uint256 internal positionId;
@@ -28,17 +27,6 @@ abstract contract EngineBaseTest is BaseTest {
         quote.mint(KEEPER, 10_000_000 * USDC);
         vm.prank(KEEPER);
         quote.approve(address(engine), type(uint256).max);
-    }
-
-    function _price(uint256 usdc) internal pure returns (uint256) {
-        return (usdc * 1e6 * 1e36) / 1e18;
-    }
-
-    /// @dev Ramp bonus at `ratio` for the example parameters, rounded down (independent of TrancheMath).
-    function _bonus(uint256 ratio) internal pure returns (uint256) {
-        if (ratio >= 1.2e18) return 0.02e18;
-        if (ratio <= 1.08e18) return 0.06e18;
-        return 0.02e18 + (0.04e18 * (1.2e18 - ratio)) / 0.12e18;
     }
 
     function _liquidate(uint256 maxRepay) internal returns (uint256 repaid, uint256 seized) {

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {Test} from "forge-std/Test.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {IInsuranceFund} from "../../contracts/interfaces/IInsuranceFund.sol";
@@ -11,6 +10,7 @@ import {IMarginVault} from "../../contracts/interfaces/IMarginVault.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
 import {MockOracle} from "../mocks/MockOracle.sol";
 import {exampleRiskParams} from "../core/ExampleParams.sol";
+import {TestActors} from "../core/TestActors.sol";
 
 /// @dev Governance setters of the core that its interfaces leave out (tests call them as their roles).
 interface ICoreAdmin {
@@ -25,20 +25,7 @@ interface ICoreAdmin {
 /// through its interfaces. A periphery test's compilation unit then holds the periphery contract under test and the
 /// interfaces, not the vault, engine and pool sources: with them, the coverage build of a periphery test outgrows the
 /// wasm compiler's heap (HHE908), and the periphery went unmeasured. The core's own coverage comes from its own tests.
-abstract contract PeripheryBaseTest is Test {
-    uint256 internal constant WAD = 1e18;
-    uint256 internal constant USDC = 1e6;
-    uint256 internal constant PRICE_3000 = (3000e6 * 1e36) / 1e18;
-
-    address internal ADMIN = makeAddr("ADMIN");
-    address internal RISK_MANAGER = makeAddr("RISK_MANAGER");
-    address internal GUARDIAN = makeAddr("GUARDIAN");
-    address internal LENDER = makeAddr("LENDER");
-    address internal BORROWER = makeAddr("BORROWER");
-    address internal OTHER = makeAddr("OTHER");
-    address internal INSURANCE = makeAddr("INSURANCE");
-    address internal KEEPER = makeAddr("KEEPER");
-
+abstract contract PeripheryBaseTest is TestActors {
     MockERC20 internal quote;
     MockERC20 internal collateral;
     MockOracle internal oracle;
@@ -107,17 +94,6 @@ abstract contract PeripheryBaseTest is Test {
         if (collateralAssets > 0) vault.depositCollateral(id, collateralAssets);
         if (debtAssets > 0) vault.borrow(id, debtAssets, BORROWER);
         vm.stopPrank();
-    }
-
-    function _price(uint256 usdc) internal pure returns (uint256) {
-        return (usdc * 1e6 * 1e36) / 1e18;
-    }
-
-    /// @dev The example parameters' bonus ramp: 2 % at maintenance (1.2) to 6 % at the full ratio (1.08).
-    function _bonus(uint256 ratio) internal pure returns (uint256) {
-        if (ratio >= 1.2e18) return 0.02e18;
-        if (ratio <= 1.08e18) return 0.06e18;
-        return 0.02e18 + (0.04e18 * (1.2e18 - ratio)) / 0.12e18;
     }
 
     function _liquidate(uint256 maxRepay) internal returns (uint256 repaid, uint256 seized) {
