@@ -20,6 +20,10 @@ import {
   MockERC20__factory,
   MockV3Aggregator__factory,
   PositionLens__factory,
+  type InsuranceFund,
+  type LendingPool,
+  type LiquidationEngine,
+  type MarginVault,
   type MockERC20,
   type MockV3Aggregator,
 } from "../../typechain-types/index.js";
@@ -74,6 +78,62 @@ export interface LocalSluice {
   swapPath: string;
 }
 
+/** The interest-rate model's curve (`InterestRateModel` constructor): rates per year and the kink, WAD. */
+export interface RateCurve {
+  baseRatePerYear: bigint;
+  slope1PerYear: bigint;
+  slope2PerYear: bigint;
+  kink: bigint;
+}
+
+/** The core contracts of one quote asset, wired together. */
+export interface SluiceCore {
+  pool: LendingPool;
+  vault: MarginVault;
+  fund: InsuranceFund;
+  engine: LiquidationEngine;
+}
+
+/**
+ * Deploys the interest-rate model (`curve`), the lending pool over `quote` (10 % reserve factor, reserves to `admin`),
+ * the vault, the insurance fund and the engine, with `admin` holding every role, and wires them: pool → vault,
+ * vault → engine, fund → engine. Markets are left to the caller.
+ */
+export async function deploySluiceCore(
+  deployer: Signer,
+  quote: string,
+  admin: string,
+  curve: RateCurve,
+): Promise<SluiceCore> {
+  const irm = await new InterestRateModel__factory(deployer).deploy(
+    curve.baseRatePerYear,
+    curve.slope1PerYear,
+    curve.slope2PerYear,
+    curve.kink,
+  );
+  const pool = await new LendingPool__factory(deployer).deploy(
+    quote,
+    "Sluice USDC",
+    "slUSDC",
+    admin,
+    await irm.getAddress(),
+    10n ** 17n,
+    admin,
+  );
+  const vault = await new MarginVault__factory(deployer).deploy(admin, admin, admin);
+  const fund = await new InsuranceFund__factory(deployer).deploy(admin);
+  const engine = await new LiquidationEngine__factory(deployer).deploy(
+    await vault.getAddress(),
+    await fund.getAddress(),
+    admin,
+    admin,
+  );
+  await (await pool.setVault(await vault.getAddress())).wait();
+  await (await vault.setLiquidationEngine(await engine.getAddress())).wait();
+  await (await fund.setLiquidationEngine(await engine.getAddress())).wait();
+  return { pool, vault, fund, engine };
+}
+
 /** Deploys everything from `deployer` (which holds every role) and returns the registry and handles. */
 export async function deployLocalSluice(deployer: Signer, options: LocalSluiceOptions = {}): Promise<LocalSluice> {
   const admin = await deployer.getAddress();
@@ -97,32 +157,12 @@ export async function deployLocalSluice(deployer: Signer, options: LocalSluiceOp
     "0x0000000000000000000000000000000000000000",
     0,
   );
-  const irm = await new InterestRateModel__factory(deployer).deploy(
-    0n,
-    4n * 10n ** 16n,
-    6n * 10n ** 17n,
-    8n * 10n ** 17n,
-  );
-  const pool = await new LendingPool__factory(deployer).deploy(
-    await usdc.getAddress(),
-    "Sluice USDC",
-    "slUSDC",
-    admin,
-    await irm.getAddress(),
-    10n ** 17n,
-    admin,
-  );
-  const vault = await new MarginVault__factory(deployer).deploy(admin, admin, admin);
-  const fund = await new InsuranceFund__factory(deployer).deploy(admin);
-  const engine = await new LiquidationEngine__factory(deployer).deploy(
-    await vault.getAddress(),
-    await fund.getAddress(),
-    admin,
-    admin,
-  );
-  await (await pool.setVault(await vault.getAddress())).wait();
-  await (await vault.setLiquidationEngine(await engine.getAddress())).wait();
-  await (await fund.setLiquidationEngine(await engine.getAddress())).wait();
+  const { pool, vault, engine, fund } = await deploySluiceCore(deployer, await usdc.getAddress(), admin, {
+    baseRatePerYear: 0n,
+    slope1PerYear: 4n * 10n ** 16n,
+    slope2PerYear: 6n * 10n ** 17n,
+    kink: 8n * 10n ** 17n,
+  });
   await (
     await vault.createMarket(
       await weth.getAddress(),

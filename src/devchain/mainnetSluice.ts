@@ -16,11 +16,6 @@ import { ZeroAddress, type JsonRpcSigner } from "ethers";
 import {
   ChainlinkOracle__factory,
   FlashLiquidator__factory,
-  InsuranceFund__factory,
-  InterestRateModel__factory,
-  LendingPool__factory,
-  LiquidationEngine__factory,
-  MarginVault__factory,
   MarkToModelOracle__factory,
   MockV3Aggregator__factory,
   PositionLens__factory,
@@ -35,7 +30,7 @@ import {
   type PositionLens,
 } from "../../typechain-types/index.js";
 import { parseRegistry, type Registry } from "../sdk/registry.js";
-import { DEFAULT_RISK_PARAMS } from "./deploySluice.js";
+import { DEFAULT_RISK_PARAMS, deploySluiceCore } from "./deploySluice.js";
 import { MAINNET, MAINNET_FEED_HEARTBEATS } from "./mainnetAddresses.js";
 import { fundUsdc, type MainnetWorld } from "./mainnetCanonical.js";
 
@@ -112,27 +107,17 @@ export async function deploySluiceOnWorld(
     markToModel = await deployMarkToModel(world, chainlinkOracle, await world.pool.getAddress());
   }
   const marketOracle = markToModel ?? chainlinkOracle;
-  const irm = await new InterestRateModel__factory(deployer).deploy(0n, 0n, 0n, 8n * 10n ** 17n);
-  const lendingPool = await new LendingPool__factory(deployer).deploy(
-    MAINNET.USDC,
-    "Sluice USDC",
-    "slUSDC",
-    admin,
-    await irm.getAddress(),
-    10n ** 17n,
-    admin,
-  );
-  const vault = await new MarginVault__factory(deployer).deploy(admin, admin, admin);
-  const fund = await new InsuranceFund__factory(deployer).deploy(admin);
-  const engine = await new LiquidationEngine__factory(deployer).deploy(
-    await vault.getAddress(),
-    await fund.getAddress(),
-    admin,
-    admin,
-  );
-  await (await lendingPool.setVault(await vault.getAddress())).wait();
-  await (await vault.setLiquidationEngine(await engine.getAddress())).wait();
-  await (await fund.setLiquidationEngine(await engine.getAddress())).wait();
+  const {
+    pool: lendingPool,
+    vault,
+    fund,
+    engine,
+  } = await deploySluiceCore(deployer, MAINNET.USDC, admin, {
+    baseRatePerYear: 0n,
+    slope1PerYear: 0n,
+    slope2PerYear: 0n,
+    kink: 8n * 10n ** 17n,
+  });
   await (
     await vault.createMarket(MAINNET.WETH9, await lendingPool.getAddress(), await marketOracle.getAddress(), {
       ...SCENARIO_RISK_PARAMS,
