@@ -5,6 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IInsuranceFund} from "../interfaces/IInsuranceFund.sol";
@@ -40,8 +41,12 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     mapping(uint256 marketId => FeeConfig) internal _feeConfig;
     /// @inheritdoc ILiquidationEngine
     mapping(uint256 marketId => uint256) public timeBonusPerSecond;
-    mapping(uint256 marketId => uint256) public windowStart;
-    mapping(uint256 marketId => uint256) public windowLiquidatedAssets;
+    /// @dev A market's current liquidation window, in one slot: a tranche reads and writes one word for it.
+    struct Window {
+        uint64 start;
+        uint192 liquidatedAssets;
+    }
+    mapping(uint256 marketId => Window) internal _windows;
 
     /// @dev Everything `liquidate` works out before it moves anything.
     struct Plan {
@@ -239,7 +244,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
                 price: plan.price
             }),
             RiskParamsLib.toTrancheParams(plan.params),
-            windowRemaining(plan.marketId),
+            _windowRemaining(plan.marketId, plan.params),
             LiquidationRules.extraBonus(state.liquidatableSince, timeBonusPerSecond[plan.marketId], graceEnd, outage)
         );
         plan.protocolFee = TrancheMath.protocolFeeUp(
@@ -281,38 +286,39 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         state.tranchesExecuted += 1;
         // Full closes at or below the full-liquidation ratio bypass the window and do not use it up.
         if (plan.tranche.kind == TrancheMath.TrancheKind.FullClose) return;
-        if (block.timestamp >= windowStart[plan.marketId] + plan.params.window) {
-            windowStart[plan.marketId] = block.timestamp;
-            windowLiquidatedAssets[plan.marketId] = 0;
-        }
-        windowLiquidatedAssets[plan.marketId] += plan.tranche.repaidAssets;
+        Window memory w = _windows[plan.marketId];
+        if (block.timestamp >= w.start + plan.params.window) w = Window(uint64(block.timestamp), 0);
+        w.liquidatedAssets += SafeCast.toUint192(plan.tranche.repaidAssets);
+        _windows[plan.marketId] = w;
     }
 
-    /// @dev Pulls repayment and fee from the keeper, repays the position, routes the fee.
+    /// @dev Books the repayment on the position, then pulls it from the keeper straight into the pool (exactly, or
+    /// the whole liquidation reverts) and the fee from the keeper to where it goes: no token passes through the
+    /// engine.
     function _collectAndRepay(uint256 positionId, Plan memory plan, address keeper) internal {
-        IERC20 quote = IERC20(plan.market.pool.asset());
         uint256 repaidAssets = plan.tranche.repaidAssets;
-        TransferLib.pullExact(quote, keeper, address(this), repaidAssets + plan.protocolFee);
-
-        quote.forceApprove(address(vault), repaidAssets);
-        (uint256 actual, ) = vault.repayFor(positionId, repaidAssets, address(this));
+        (uint256 actual, ) = vault.repayFor(positionId, repaidAssets);
         if (actual != repaidAssets) revert PositionChangedDuringCallback(positionId);
-        _routeFee(plan, quote);
+        IERC20 quote = IERC20(plan.market.pool.asset());
+        TransferLib.pullExact(quote, keeper, address(plan.market.pool), repaidAssets);
+        _routeFee(plan, quote, keeper);
     }
 
-    function _routeFee(Plan memory plan, IERC20 quote) internal {
+    function _routeFee(Plan memory plan, IERC20 quote, address keeper) internal {
         uint256 fee = plan.protocolFee;
         if (fee == 0) return;
         FeeConfig memory config = _feeConfig[plan.marketId];
         uint256 toInsurance = config.feeSink == address(0) ? fee : Math.mulDiv(fee, config.insuranceShare, WAD);
-        if (toInsurance > 0) quote.safeTransfer(address(insuranceFund), toInsurance);
+        if (toInsurance > 0) quote.safeTransferFrom(keeper, address(insuranceFund), toInsurance);
         uint256 toSink = fee - toInsurance;
         if (toSink == 0) return;
         if (config.feeSink == address(plan.market.pool)) {
+            // A donation is booked by the pool, which pulls it from its caller.
+            TransferLib.pullExact(quote, keeper, address(this), toSink);
             quote.forceApprove(address(plan.market.pool), toSink);
             plan.market.pool.donate(toSink);
         } else {
-            quote.safeTransfer(config.feeSink, toSink);
+            quote.safeTransferFrom(keeper, config.feeSink, toSink);
         }
     }
 
@@ -323,8 +329,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         uint256 badDebt = vault.debtAssetsOf(positionId);
         uint256 covered = insuranceFund.coverBadDebt(quote, badDebt);
         if (covered > 0) {
-            quote.forceApprove(address(vault), covered);
-            vault.repayFor(positionId, covered, address(this));
+            vault.repayFor(positionId, covered);
+            quote.safeTransfer(address(plan.market.pool), covered);
         }
         (, uint256 socialized) = vault.closeBadDebt(positionId);
         emit BadDebtRealized(positionId, covered, socialized);
@@ -403,11 +409,18 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     }
 
     /// @inheritdoc ILiquidationEngine
-    function windowRemaining(uint256 marketId) public view returns (uint256) {
-        IMarginVault.RiskParams memory params = vault.riskParams(marketId);
-        if (block.timestamp >= windowStart[marketId] + params.window) return params.windowLimit;
-        uint256 used = windowLiquidatedAssets[marketId];
-        return used >= params.windowLimit ? 0 : params.windowLimit - used;
+    function windowRemaining(uint256 marketId) external view returns (uint256) {
+        return _windowRemaining(marketId, vault.riskParams(marketId));
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function windowStart(uint256 marketId) external view returns (uint256) {
+        return _windows[marketId].start;
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function windowLiquidatedAssets(uint256 marketId) external view returns (uint256) {
+        return _windows[marketId].liquidatedAssets;
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -437,6 +450,12 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     ) internal view returns (LiquidationRules.Outage memory outage) {
         if (state.lastTrancheAt == 0 && state.liquidatableSince == 0) return outage;
         (outage.downAt, outage.resumedAt) = oracle.lastOutage();
+    }
+
+    function _windowRemaining(uint256 marketId, IMarginVault.RiskParams memory params) internal view returns (uint256) {
+        Window memory w = _windows[marketId];
+        if (block.timestamp >= w.start + params.window) return params.windowLimit;
+        return w.liquidatedAssets >= params.windowLimit ? 0 : params.windowLimit - w.liquidatedAssets;
     }
 
     function _ratioOf(uint256 positionId, uint256 price) internal view returns (uint256) {

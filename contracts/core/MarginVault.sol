@@ -264,11 +264,9 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
     /// @inheritdoc IMarginVault
     function repayFor(
         uint256 positionId,
-        uint256 assets,
-        address payer
+        uint256 assets
     ) external onlyLiquidationEngine nonReentrant returns (uint256 repaidAssets, uint256 shares) {
-        if (payer == address(0)) revert ZeroAddress();
-        (repaidAssets, shares) = _repay(positionId, assets, payer, false);
+        (repaidAssets, shares) = _repay(positionId, assets, msg.sender, false);
     }
 
     /// @inheritdoc IMarginVault
@@ -409,12 +407,13 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
 
     // ------------------------------------------------------------------ internals
 
-    /// @dev Repays for `payer`. `checkMinDebt`: user repayments must leave 0 or at least `minDebt`.
+    /// @dev Repays for `payer`. `byUser`: a user's repayment must leave 0 or at least `minDebt` and is pulled from
+    /// `payer` here; the liquidation engine (`byUser` false) delivers its own to the pool right after this call.
     function _repay(
         uint256 positionId,
         uint256 assets,
         address payer,
-        bool checkMinDebt
+        bool byUser
     ) internal returns (uint256 repaidAssets, uint256 shares) {
         Position storage p = _requirePosition(positionId);
         if (assets == 0) revert ZeroAmount();
@@ -431,7 +430,7 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
             repaidAssets = assets;
             shares = pool.borrowAssetsToSharesDown(assets);
             if (shares == 0) revert RepayTooSmall(positionId, assets);
-            if (checkMinDebt) {
+            if (byUser) {
                 uint256 minDebt = _riskParams[p.marketId].minDebt;
                 uint256 debtLeft = pool.borrowSharesToAssetsUp(positionShares - shares);
                 if (debtLeft < minDebt) revert DebtBelowMinimum(positionId, debtLeft, minDebt);
@@ -442,7 +441,7 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         m.totalDebtShares -= uint128(shares);
 
         emit Repay(positionId, payer, repaidAssets, shares);
-        TransferLib.pullExact(IERC20(pool.asset()), payer, address(pool), repaidAssets);
+        if (byUser) TransferLib.pullExact(IERC20(pool.asset()), payer, address(pool), repaidAssets);
         pool.repay(shares, repaidAssets);
     }
 

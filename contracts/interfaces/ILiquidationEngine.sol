@@ -165,6 +165,11 @@ interface ILiquidationEngine {
     function nextEligibleAt(uint256 positionId) external view returns (uint256);
     /// @notice Debt the market's rolling window still allows to be liquidated (full closes bypass it).
     function windowRemaining(uint256 marketId) external view returns (uint256);
+    /// @notice When the market's current window opened (the first tranche after the previous one expired); 0 before
+    /// any tranche. The window lasts `RiskParams.window` seconds.
+    function windowStart(uint256 marketId) external view returns (uint256);
+    /// @notice Debt liquidated by tranches in the market's current window (full closes excluded), in quote units.
+    function windowLiquidatedAssets(uint256 marketId) external view returns (uint256);
     /// @notice A market's fee routing.
     function feeConfig(uint256 marketId) external view returns (FeeConfig memory);
     /// @notice A market's time bonus: WAD of bonus added per second a position stays eligible and unliquidated.

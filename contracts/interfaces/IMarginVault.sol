@@ -246,15 +246,13 @@ interface IMarginVault {
     /// @notice Sends `assets` of a position's collateral to `receiver`. Liquidation engine only.
     function seize(uint256 positionId, uint256 assets, address receiver) external;
 
-    /// @notice Repays `assets` of a position's debt, pulled from `payer` (who approved this vault); `assets` at or
-    /// above the debt repays all of it. Liquidation engine only; the engine enforces its own dust rules.
-    /// @return repaidAssets Assets pulled from `payer`.
+    /// @notice Books a repayment of `assets` of a position's debt whose tokens the engine delivers to the market's
+    /// pool in the same call (no transfer here); `assets` at or above the debt repays all of it. Liquidation engine
+    /// only; the engine enforces its own dust rules, reverts unless `repaidAssets` is what it meant to repay, then
+    /// pulls exactly that into the pool from the keeper (or sends what the insurance fund covered).
+    /// @return repaidAssets Assets booked as repaid (the debt, if `assets` exceeds it).
     /// @return shares Borrow shares burned.
-    function repayFor(
-        uint256 positionId,
-        uint256 assets,
-        address payer
-    ) external returns (uint256 repaidAssets, uint256 shares);
+    function repayFor(uint256 positionId, uint256 assets) external returns (uint256 repaidAssets, uint256 shares);
 
     /// @notice Closes a position whose collateral is all gone: writes off its remaining debt in its pool (bad debt;
     /// none if the insurance fund repaid it all) and deletes it. Liquidation engine only.

@@ -6,6 +6,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 
 import {LendingPool} from "../../contracts/core/LendingPool.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
+import {TransferLib} from "../../contracts/libraries/TransferLib.sol";
 import {MockHookToken} from "../mocks/MockHookToken.sol";
 import {AdversarialBase} from "./AdversarialBase.sol";
 import {ReentrancyAttacker} from "./attackers/ReentrancyAttacker.sol";
@@ -155,27 +156,36 @@ contract ReentrancyTokenHooksTest is AdversarialBase {
     }
 
     /// @dev As keeper paying with a hook token: from the send hook it repays the victim's debt itself (the vault is
-    /// not locked then); the engine's own repayment still goes through or the whole call reverts, and either way the
-    /// attacker paid for what it did.
-    function test_liquidationPayment_sendHookRepayingTheVictim_gainsNothing() public {
+    /// not locked then). The engine pays the keeper's money straight into the pool and checks the pool received
+    /// exactly the tranche's repayment; the hook's extra repayment lands in the same window, so the whole
+    /// liquidation reverts and nothing moves.
+    function test_liquidationPayment_sendHookRepayingTheVictim_revertsTheWholeLiquidation() public {
         oracle.setPrice(_price(2400));
-        uint256 price = _oraclePrice();
         ILiquidationEngine.Preview memory preview = engine.previewLiquidation(victim);
-        uint256 before =
-            hookQuote.balanceOf(address(attacker)) + (hookCollateral.balanceOf(address(attacker)) * price) / 1e36;
+        uint256 quoteBefore = hookQuote.balanceOf(address(attacker));
+        uint256 collateralBefore = hookCollateral.balanceOf(address(attacker));
+        uint256 debtBefore = vault.debtAssetsOf(victim);
         attacker.arm(
             ReentrancyAttacker.Trigger.TokensToSend,
             address(vault),
             abi.encodeCall(vault.repay, (victim, 1_000 * USDC)),
             false
         );
+        bytes memory mismatch = abi.encodeWithSelector(
+            TransferLib.TransferAmountMismatch.selector,
+            address(hookQuote),
+            preview.repaidAssets,
+            preview.repaidAssets + 1_000 * USDC
+        );
+        vm.expectRevert(abi.encodeWithSelector(ReentrancyAttacker.CallFailed.selector, mismatch));
         attacker.exec(
             address(engine),
             abi.encodeCall(engine.liquidate, (victim, type(uint256).max, address(attacker), ""))
         );
-        uint256 afterwards =
-            hookQuote.balanceOf(address(attacker)) + (hookCollateral.balanceOf(address(attacker)) * price) / 1e36;
-        assertLe(afterwards, before + (preview.repaidAssets * preview.bonus * 0.7e18) / 1e36 + 1, "one bonus");
+        assertEq(hookQuote.balanceOf(address(attacker)), quoteBefore, "attacker's quote unchanged");
+        assertEq(hookCollateral.balanceOf(address(attacker)), collateralBefore, "attacker's collateral unchanged");
+        assertEq(vault.debtAssetsOf(victim), debtBefore, "victim's debt unchanged");
+        assertEq(engine.trancheState(victim).tranchesExecuted, 0, "no tranche");
         (uint256 cash, , ) = hookPool.expectedBalances();
         assertEq(cash, hookQuote.balanceOf(address(hookPool)), "pool cash matches its balance");
     }

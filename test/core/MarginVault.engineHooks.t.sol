@@ -13,8 +13,6 @@ contract MarginVaultEngineHooksTest is BaseTest {
         super.setUp();
         _lend(1_000_000 * USDC);
         positionId = _openPosition(10e18, 20_000 * USDC);
-        vm.prank(ENGINE);
-        quote.approve(address(vault), type(uint256).max);
     }
 
     function test_seize_sendsCollateralToReceiver() public {
@@ -44,22 +42,35 @@ contract MarginVaultEngineHooksTest is BaseTest {
         vm.stopPrank();
     }
 
-    function test_repayFor_pullsFromPayerWithoutMinDebtCheck() public {
-        quote.mint(ENGINE, 19_950 * USDC);
+    function test_repayFor_booksTheEnginesPrepaidRepaymentWithoutMinDebtCheckOrTransfer() public {
+        // The engine delivers the assets to the pool itself; repayFor only books them.
+        uint256 engineBalance = quote.balanceOf(ENGINE);
+        uint256 poolBalance = quote.balanceOf(address(pool));
+        uint256 cashBefore = pool.cashAssets();
+        // The event names the engine as the payer (topics checked; the data is asserted through the return values).
+        vm.expectEmit(true, true, false, false, address(vault));
+        emit IMarginVault.Repay(positionId, ENGINE, 0, 0);
         vm.prank(ENGINE);
-        (uint256 repaid, ) = vault.repayFor(positionId, 19_950 * USDC, ENGINE);
+        (uint256 repaid, ) = vault.repayFor(positionId, 19_950 * USDC);
         assertEq(repaid, 19_950 * USDC);
         assertEq(vault.debtAssetsOf(positionId), 50 * USDC, "the engine handles dust itself");
-        assertEq(quote.balanceOf(ENGINE), 0);
+        assertEq(pool.cashAssets(), cashBefore + 19_950 * USDC, "booked as the pool's cash");
+        assertEq(quote.balanceOf(ENGINE), engineBalance, "nothing pulled from the engine");
+        assertEq(quote.balanceOf(address(pool)), poolBalance, "no transfer at all");
     }
 
-    function test_repayFor_revertsForAnyoneElseAndZeroPayer() public {
+    function test_repayFor_aboveTheDebtBooksTheDebt() public {
+        uint256 debt = vault.debtAssetsOf(positionId);
+        vm.prank(ENGINE);
+        (uint256 repaid, ) = vault.repayFor(positionId, debt + 1);
+        assertEq(repaid, debt);
+        assertEq(vault.position(positionId).debtShares, 0);
+    }
+
+    function test_repayFor_revertsForAnyoneElse() public {
         vm.prank(OTHER);
         vm.expectRevert(abi.encodeWithSelector(IMarginVault.OnlyLiquidationEngine.selector, OTHER));
-        vault.repayFor(positionId, 1, OTHER);
-        vm.prank(ENGINE);
-        vm.expectRevert(IMarginVault.ZeroAddress.selector);
-        vault.repayFor(positionId, 1, address(0));
+        vault.repayFor(positionId, 1);
     }
 
     /// @dev Seizes all of the position's collateral, as the engine does before closing for bad debt.
