@@ -52,6 +52,11 @@ export default defineConfig({
           fuzz: { runs: 1_000 },
           invariant: { runs: 64, depth: 100, failOnRevert: true },
         },
+        // CI's coverage run (SLUICE_COVERAGE_PROFILE=coverage): the same tests, instrumented, with fewer runs.
+        coverage: {
+          fuzz: { runs: 100 },
+          invariant: { runs: 16, depth: 50, failOnRevert: true },
+        },
         // `npm run test:invariant`: 512 runs x 100 calls = 51,200 handler calls per invariant, 10,000 fuzz runs.
         intense: {
           fuzz: { runs: 10_000 },

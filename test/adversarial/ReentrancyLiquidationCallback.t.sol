@@ -124,6 +124,36 @@ contract ReentrancyLiquidationCallbackTest is AdversarialBase {
         assertEq(collateral.balanceOf(address(attacker)), 0);
     }
 
+    /// @dev Repaying most of the position from the callback, leaving less debt than the tranche repays, makes the
+    /// engine's booking come out short: `PositionChangedDuringCallback`, and the whole liquidation reverts (the
+    /// attacker's own repayment with it).
+    function test_partialRepayInCallback_revertsWithPositionChanged() public {
+        vm.prank(address(attacker));
+        quote.approve(address(vault), type(uint256).max);
+        ILiquidationEngine.Preview memory preview = engine.previewLiquidation(positionId);
+        uint256 debtBefore = vault.debtAssetsOf(positionId);
+        uint256 collateralBefore = vault.position(positionId).collateralAssets;
+        uint256 quoteBefore = quote.balanceOf(address(attacker));
+        // Leaves half the tranche's repayment as debt (above the market's minimum debt).
+        attacker.arm(
+            ReentrancyAttacker.Trigger.Callback,
+            address(vault),
+            abi.encodeCall(vault.repay, (positionId, debtBefore - preview.repaidAssets / 2)),
+            false
+        );
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ReentrancyAttacker.CallFailed.selector,
+                abi.encodeWithSelector(ILiquidationEngine.PositionChangedDuringCallback.selector, positionId)
+            )
+        );
+        _liquidateThroughAttacker();
+        assertEq(vault.debtAssetsOf(positionId), debtBefore, "debt unchanged");
+        assertEq(vault.position(positionId).collateralAssets, collateralBefore, "nothing seized");
+        assertEq(quote.balanceOf(address(attacker)), quoteBefore, "the attacker's repayment came back");
+        assertEq(engine.trancheState(positionId).tranchesExecuted, 0, "no tranche");
+    }
+
     /// @dev Under water: adding collateral in the callback blocks the bad-debt close, so the whole liquidation
     /// reverts; the attacker only blocks itself (any other keeper can liquidate).
     function test_topUpDuringBadDebtLiquidation_revertsOnlyTheAttacker() public {

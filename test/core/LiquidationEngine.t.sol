@@ -169,9 +169,15 @@ contract LiquidationEngineTest is EngineBaseTest {
         vm.prank(RISK_MANAGER);
         vault.setRiskParams(marketId, p);
         oracle.setPrice(_price(2300));
+        assertEq(engine.windowStart(marketId), 0, "no window before the first tranche");
+        // A zero start is a window [0, window): the test chain's clock (1 s) is still inside it, so the first tranche
+        // books into that window instead of opening one (on a real chain it opens one at its timestamp).
+        uint256 openedAt = 0;
         (uint256 repaid, ) = _liquidate(type(uint256).max);
         assertEq(repaid, 5_000 * USDC, "window cap below the share cap");
         assertEq(engine.windowRemaining(marketId), 0);
+        assertEq(engine.windowStart(marketId), openedAt, "still the window [0, window)");
+        assertEq(engine.windowLiquidatedAssets(marketId), 5_000 * USDC);
         skip(300);
         vm.prank(KEEPER);
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.WindowExhausted.selector, marketId));
@@ -181,8 +187,26 @@ contract LiquidationEngineTest is EngineBaseTest {
         oracle.setPrice(price);
         (uint256 full, ) = _liquidate(type(uint256).max);
         assertEq(full, debt, "a full close is never blocked by the window");
+        assertEq(engine.windowLiquidatedAssets(marketId), 5_000 * USDC, "a full close does not use the window up");
+        assertEq(engine.windowStart(marketId), openedAt);
         skip(3600);
         assertEq(engine.windowRemaining(marketId), 5_000 * USDC, "the window rolls over");
+    }
+
+    function test_liquidate_firstTrancheAfterExpiryOpensANewWindowAtItsTimestamp() public {
+        IMarginVault.RiskParams memory p = _riskParams();
+        p.windowLimit = uint128(5_000 * USDC);
+        vm.prank(RISK_MANAGER);
+        vault.setRiskParams(marketId, p);
+        oracle.setPrice(_price(2300));
+        _liquidate(type(uint256).max);
+        skip(p.window + 1);
+        assertEq(engine.windowRemaining(marketId), 5_000 * USDC, "expired: the whole limit again");
+        (uint256 repaid, ) = _liquidate(type(uint256).max);
+        assertGt(repaid, 0);
+        assertEq(engine.windowStart(marketId), block.timestamp, "opened by this tranche");
+        assertEq(engine.windowLiquidatedAssets(marketId), repaid, "counts only this window's tranches");
+        assertEq(engine.windowRemaining(marketId), 5_000 * USDC - repaid);
     }
 
     // ------------------------------------------------------------------ bad debt
