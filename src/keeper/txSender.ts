@@ -68,9 +68,11 @@ export type SendResult =
   /**
    * Not mined. `nonce-used`: another transaction took the nonce (e.g. another process with the same key);
    * `not-mined`: still no receipt after every replacement (or the cap forbade a higher fee); the transaction may
-   * still be pending, and the sender resyncs its nonce from the node's pending count.
+   * still be pending, and the sender resyncs its nonce from the node's pending count. `nonce-gap`: the account's
+   * mined count stayed below this nonce (a reorg took earlier transactions of ours out of the chain), so it cannot
+   * be mined until the gap is filled: the sender carries on from the mined count.
    */
-  | { status: "dropped"; reason: "nonce-used" | "not-mined"; nonce: number; hashes: readonly string[] }
+  | { status: "dropped"; reason: "nonce-used" | "not-mined" | "nonce-gap"; nonce: number; hashes: readonly string[] }
   /** Not sent: the gas price (base fee + priority fee, or legacy gas price) is above the cap. */
   | { status: "gas-too-high"; gasPriceGwei: number; capGwei: number; gasPriceWei: bigint; capWei: bigint };
 
@@ -106,14 +108,23 @@ interface RawRpcProvider {
 }
 
 /** What waiting for a receipt gave. */
-type WaitOutcome = { kind: "receipt"; receipt: TransactionReceipt } | { kind: "nonce-used" } | { kind: "stuck" };
+type WaitOutcome =
+  | { kind: "receipt"; receipt: TransactionReceipt }
+  | { kind: "nonce-used" }
+  | { kind: "nonce-gap"; minedCount: number }
+  | { kind: "stuck" };
+
+/** Polls in a row that must see the mined count below the nonce before a gap is believed (a lagging node). */
+const GAP_POLLS = 3;
 
 /**
  * Sends transactions for one account, serialised (one in flight).
  *
  * The nonce is read with `getTransactionCount(address, "pending")` before the first send and again after a nonce
- * error ("nonce too low", "nonce has already been used", "replacement transaction underpriced"), after which the
- * send is tried again (twice at most), and after any failed or abandoned send.
+ * error ("nonce too low" or "too high", "nonce has already been used", "replacement transaction underpriced"),
+ * after which the send is tried again (twice at most), and after any failed or abandoned send. When the mined count
+ * stays below the nonce in flight (a reorg took earlier transactions out), that transaction is dropped as
+ * `nonce-gap` and the sender carries on from the mined count.
  *
  * @example
  * const sender = new TxSender(wallet, provider, { stuckAfterMs: 20_000, logger, metrics });
@@ -274,6 +285,15 @@ export class TxSender {
           this.#options.logger?.warn({ nonce, hashes }, "nonce used by another transaction: dropped");
           return { status: "dropped", reason: "nonce-used", nonce, hashes };
         }
+        if (outcome.kind === "nonce-gap") {
+          // The pending count could still include this queued transaction: carry on from the mined count.
+          this.#nonce = outcome.minedCount;
+          this.#options.logger?.warn(
+            { nonce, minedCount: outcome.minedCount, hashes },
+            "nonce gap (earlier transactions no longer mined, e.g. a reorg): dropped, resuming at the mined count",
+          );
+          return { status: "dropped", reason: "nonce-gap", nonce, hashes };
+        }
         const bumped = attempts < this.#maxReplacements ? await this.#replacementFees(fees, cap) : undefined;
         if (bumped === undefined) {
           this.#nonce = undefined;
@@ -316,11 +336,13 @@ export class TxSender {
 
   /**
    * Polls the receipts of every hash sent at `nonce` until one is mined, the nonce is taken by another transaction,
-   * or `stuckAfterMs` pass. Transient RPC errors are skipped over.
+   * the account's mined count stays below `nonce` for {@link GAP_POLLS} polls (a gap), or `stuckAfterMs` pass.
+   * Transient RPC errors are skipped over.
    */
   async #waitForReceipt(hashes: readonly string[], nonce: number): Promise<WaitOutcome> {
     const deadline = Date.now() + this.#stuckAfterMs;
     const address = await this.address();
+    let gapPolls = 0;
     for (;;) {
       try {
         const receipt = await this.#findReceipt(hashes);
@@ -334,6 +356,8 @@ export class TxSender {
           const late = await this.#findReceipt(hashes);
           return late ? { kind: "receipt", receipt: late } : { kind: "nonce-used" };
         }
+        gapPolls = minedCount < nonce ? gapPolls + 1 : 0;
+        if (gapPolls >= GAP_POLLS) return { kind: "nonce-gap", minedCount };
       } catch (error) {
         if (!isTransientRpcError(error)) throw error;
         this.#options.logger?.debug({ error: errorText(error) }, "receipt poll failed, will retry");
@@ -416,7 +440,7 @@ export function isNonceError(error: unknown): boolean {
     const code = (error as { code?: unknown }).code;
     if (code === "NONCE_EXPIRED" || code === "REPLACEMENT_UNDERPRICED") return true;
   }
-  return /nonce too low|nonce has already been used|nonce.*too low|replacement (transaction|fee).*(underpriced|too low)/i.test(
+  return /nonce too (low|high)|nonce has already been used|nonce.*too (low|high)|replacement (transaction|fee).*(underpriced|too low)/i.test(
     errorText(error),
   );
 }

@@ -242,6 +242,43 @@ describe("keeper TxSender", function () {
     expect(sender.nextNonce).to.equal(undefined);
   });
 
+  it("test_send_afterAReorg_dropsTheTransactionStuckBehindTheGapAndResumesAtTheMinedCount", async function () {
+    const wallet = await fundedWallet();
+    const sender = new TxSender(wallet, provider, { stuckAfterMs: 20_000, receiptPollMs: 20 });
+    const snapshot = (await connection.ethers.provider.send("evm_snapshot", [])) as string;
+    expectStatus(await sender.send({ to: wallet.address, value: 1n }), "mined");
+    expectStatus(await sender.send({ to: wallet.address, value: 2n }), "mined");
+    expect(sender.nextNonce).to.equal(2);
+    // A reorg takes both out of the chain (the node forgets them); the sender still counts from 2.
+    await connection.ethers.provider.send("evm_revert", [snapshot]);
+    await connection.networkHelpers.setBalance(wallet.address, parseEther("100"));
+    expect(await provider.getTransactionCount(wallet.address, "latest")).to.equal(0);
+    // Without automine the node queues nonce 2 behind the gap; the sender sees the mined count stay below it.
+    await setAutomine(false);
+    const started = Date.now();
+    const result = expectStatus(await sender.send({ to: wallet.address, value: 3n, gasLimit: 21_000n }), "dropped");
+    expect(result.reason).to.equal("nonce-gap");
+    expect(result.nonce).to.equal(2);
+    expect(Date.now() - started).to.be.lessThan(10_000, "well before stuckAfterMs");
+    expect(sender.nextNonce).to.equal(0, "resumes at the mined count");
+    await setAutomine(true);
+    const next = expectStatus(await sender.send({ to: wallet.address, value: 4n }), "mined");
+    expect(next.nonce).to.equal(0, "the gap is filled first");
+  });
+
+  it("test_send_nonceTooHighWhenAutomining_resyncsAndSendsAtTheRightNonce", async function () {
+    const wallet = await fundedWallet();
+    const sender = new TxSender(wallet, provider);
+    const snapshot = (await connection.ethers.provider.send("evm_snapshot", [])) as string;
+    expectStatus(await sender.send({ to: wallet.address, value: 1n }), "mined");
+    await connection.ethers.provider.send("evm_revert", [snapshot]);
+    await connection.networkHelpers.setBalance(wallet.address, parseEther("100"));
+    // An automining node refuses nonce 1 ("nonce too high"): the sender resyncs and sends at 0 in the same call.
+    const result = expectStatus(await sender.send({ to: wallet.address, value: 2n }), "mined");
+    expect(result.nonce).to.equal(0);
+    expect(sender.nextNonce).to.equal(1);
+  });
+
   it("test_send_serialisesSends_theSecondWaitsForTheFirst", async function () {
     const wallet = await fundedWallet();
     const events: BroadcastEvent[] = [];
@@ -317,6 +354,7 @@ describe("keeper TxSender", function () {
       );
       expect(isNonceError({ message: "x", error: { message: "nonce has already been used" } })).to.equal(true);
       expect(isNonceError(new Error("replacement transaction underpriced"))).to.equal(true);
+      expect(isNonceError(new Error("Nonce too high. Expected nonce to be 0 but got 1."))).to.equal(true);
       expect(isNonceError(new Error("execution reverted"))).to.equal(false);
       expect(isNonceError(new Error("insufficient funds"))).to.equal(false);
     });
