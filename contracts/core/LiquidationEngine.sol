@@ -49,6 +49,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     mapping(uint256 marketId => Window) internal _windows;
 
     /// @dev Everything `liquidate` works out before it moves anything.
+    /// `sizedAssets` is the repayment the engine sized, before `maxRepayAssets`; `openTranche` says the sizing was
+    /// bounded by an open remainder of an earlier incomplete tranche (see `ILiquidationEngine.TrancheState`).
     struct Plan {
         uint256 marketId;
         IMarginVault.Market market;
@@ -57,6 +59,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         uint256 price;
         uint256 debtAssets;
         uint256 protocolFee;
+        uint256 sizedAssets;
+        bool openTranche;
+        TrancheState history;
     }
 
     /// @param vault_ The MarginVault.
@@ -107,7 +112,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         liquidatableSince = state.liquidatableSince;
         if (ratio >= vault.riskParams(p.marketId).maintenanceRatio) liquidatableSince = 0;
         else if (liquidatableSince == 0) liquidatableSince = block.timestamp;
-        state.liquidatableSince = uint64(liquidatableSince);
+        state.liquidatableSince = SafeCast.toUint40(liquidatableSince);
         emit FlagLiquidatable(positionId, liquidatableSince);
     }
 
@@ -194,7 +199,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         uint256 ratioAfter = _ratioOf(positionId, plan.price);
         TrancheState storage state = _trancheState[positionId];
         if (ratioAfter >= plan.params.maintenanceRatio) state.liquidatableSince = 0;
-        else if (state.liquidatableSince == 0) state.liquidatableSince = uint64(block.timestamp);
+        else if (state.liquidatableSince == 0) state.liquidatableSince = SafeCast.toUint40(block.timestamp);
         emit TrancheLiquidated(
             positionId,
             keeper,
@@ -235,8 +240,21 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         plan.debtAssets = vault.debtAssetsOf(positionId);
         if (plan.debtAssets == 0) return Reason.NoDebt;
         TrancheState memory state = _trancheState[positionId];
+        plan.history = state;
         LiquidationRules.Outage memory outage = _outageFor(state, plan.market.oracle);
-        uint256 graceEnd = LiquidationRules.graceEnd(state.lastTrancheAt, plan.params.trancheCooldown, outage);
+        uint256 cooldown = plan.params.trancheCooldown;
+        uint256 graceEnd = LiquidationRules.graceEnd(state.lastTrancheAt, cooldown, outage);
+        uint256 room;
+        {
+            (uint256 windowStart_, uint256 liquidatedAssets) = _currentWindow(plan.marketId, plan.params.window);
+            (room, plan.openTranche) = LiquidationRules.trancheRoom(
+                state,
+                windowStart_,
+                LiquidationRules.windowRemaining(liquidatedAssets, plan.params.windowLimit),
+                cooldown,
+                outage
+            );
+        }
         plan.tranche = TrancheMath.computeTrancheWithExtraBonus(
             TrancheMath.PositionState({
                 collateralAssets: p.collateralAssets,
@@ -244,9 +262,10 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
                 price: plan.price
             }),
             RiskParamsLib.toTrancheParams(plan.params),
-            _windowRemaining(plan.marketId, plan.params),
+            room,
             LiquidationRules.extraBonus(state.liquidatableSince, timeBonusPerSecond[plan.marketId], graceEnd, outage)
         );
+        plan.sizedAssets = plan.tranche.repaidAssets;
         plan.protocolFee = TrancheMath.protocolFeeUp(
             plan.tranche.repaidAssets,
             plan.tranche.bonus,
@@ -265,7 +284,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         revert WindowExhausted(plan.marketId);
     }
 
-    /// @dev A keeper may repay less than the tranche, as long as it leaves no dust; then no bad debt is realized.
+    /// @dev A keeper may repay less than the tranche, as long as it leaves no dust; then no bad debt is realized, and
+    /// the tranche is `Partial` whatever it was sized as, since debt of at least `minDebt` is left (so
+    /// `TrancheLiquidated.fullClose` is false).
     function _boundByMaxRepay(uint256 positionId, Plan memory plan, uint256 maxRepayAssets) internal pure {
         if (maxRepayAssets >= plan.tranche.repaidAssets) return;
         uint256 debtLeft = plan.debtAssets - maxRepayAssets;
@@ -276,20 +297,30 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             plan.tranche.seizedAssets
         );
         plan.tranche.badDebtAssets = 0;
-        if (plan.tranche.kind == TrancheMath.TrancheKind.FullClose) plan.tranche.kind = TrancheMath.TrancheKind.Partial;
+        plan.tranche.kind = TrancheMath.TrancheKind.Partial;
         plan.protocolFee = TrancheMath.protocolFeeUp(maxRepayAssets, plan.tranche.bonus, plan.params.keeperShare);
     }
 
+    /// @dev A complete tranche (it repaid everything sized) starts the grace window and closes any open remainder.
+    /// An incomplete one leaves the clocks alone and keeps what it left of the sized tranche open, from the first
+    /// incomplete tranche's time when it continues an open remainder, from now otherwise.
     function _recordTranche(uint256 positionId, Plan memory plan) internal {
-        TrancheState storage state = _trancheState[positionId];
-        state.lastTrancheAt = uint64(block.timestamp);
+        TrancheState memory state = plan.history;
         state.tranchesExecuted += 1;
+        uint256 repaidAssets = plan.tranche.repaidAssets;
+        if (repaidAssets < plan.sizedAssets) {
+            if (!plan.openTranche) state.openTrancheAt = SafeCast.toUint40(block.timestamp);
+            state.openTrancheAssets = uint104(Math.min(plan.sizedAssets - repaidAssets, type(uint104).max));
+        } else {
+            state.lastTrancheAt = SafeCast.toUint40(block.timestamp);
+            state.openTrancheAt = 0;
+            state.openTrancheAssets = 0;
+        }
+        _trancheState[positionId] = state;
         // Full closes at or below the full-liquidation ratio bypass the window and do not use it up.
         if (plan.tranche.kind == TrancheMath.TrancheKind.FullClose) return;
-        Window memory w = _windows[plan.marketId];
-        if (block.timestamp >= w.start + plan.params.window) w = Window(uint64(block.timestamp), 0);
-        w.liquidatedAssets += SafeCast.toUint192(plan.tranche.repaidAssets);
-        _windows[plan.marketId] = w;
+        (uint256 start, uint256 liquidatedAssets) = _currentWindow(plan.marketId, plan.params.window);
+        _windows[plan.marketId] = Window(uint64(start), SafeCast.toUint192(liquidatedAssets + repaidAssets));
     }
 
     /// @dev Books the repayment on the position, then pulls it from the keeper straight into the pool (exactly, or
@@ -410,7 +441,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
 
     /// @inheritdoc ILiquidationEngine
     function windowRemaining(uint256 marketId) external view returns (uint256) {
-        return _windowRemaining(marketId, vault.riskParams(marketId));
+        IMarginVault.RiskParams memory params = vault.riskParams(marketId);
+        (, uint256 liquidatedAssets) = _currentWindow(marketId, params.window);
+        return LiquidationRules.windowRemaining(liquidatedAssets, params.windowLimit);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -448,14 +481,14 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         TrancheState memory state,
         IOracle oracle
     ) internal view returns (LiquidationRules.Outage memory outage) {
-        if (state.lastTrancheAt == 0 && state.liquidatableSince == 0) return outage;
+        if (state.lastTrancheAt == 0 && state.liquidatableSince == 0 && state.openTrancheAt == 0) return outage;
         (outage.downAt, outage.resumedAt) = oracle.lastOutage();
     }
 
-    function _windowRemaining(uint256 marketId, IMarginVault.RiskParams memory params) internal view returns (uint256) {
+    /// @dev The market's window as it stands now (`LiquidationRules.currentWindow`).
+    function _currentWindow(uint256 marketId, uint256 length) internal view returns (uint256, uint256) {
         Window memory w = _windows[marketId];
-        if (block.timestamp >= w.start + params.window) return params.windowLimit;
-        return w.liquidatedAssets >= params.windowLimit ? 0 : params.windowLimit - w.liquidatedAssets;
+        return LiquidationRules.currentWindow(w.start, w.liquidatedAssets, length);
     }
 
     function _ratioOf(uint256 positionId, uint256 price) internal view returns (uint256) {

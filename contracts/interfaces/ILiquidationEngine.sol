@@ -25,15 +25,25 @@ interface ILiquidationEngine {
         WindowExhausted
     }
 
-    /// @notice A position's tranche history.
+    /// @notice A position's tranche history, in one storage slot.
     /// @param liquidatableSince When the position was last seen (flagged or left by a tranche) below maintenance;
     /// 0 when it was last seen healthy. Drives the time component of the bonus.
-    /// @param lastTrancheAt Time of the last tranche (0: none yet).
-    /// @param tranchesExecuted Tranches so far.
+    /// @param lastTrancheAt Time of the last *complete* tranche: one that repaid everything the engine sized (or the
+    /// whole debt). It starts the grace window and the time-bonus clock. 0: none yet.
+    /// @param tranchesExecuted Tranches so far, complete or not.
+    /// @param openTrancheAt Time of the first tranche that repaid less than the engine sized, while what it left of
+    /// that sized tranche is open (0: none). The remainder stays open for one grace window from this time.
+    /// @param openTrancheAssets What is left of that sized tranche (quote units; capped at `2^104 - 1`). While it
+    /// is open, the next tranche is sized to at most this, and the one that takes the rest is complete.
+    /// @dev Why: a tranche smaller than the sized one must not restart the grace window (a 1-unit tranche in the first
+    /// block of every window would hold honest keepers off forever), and splitting a sized tranche must not let more
+    /// than one sized tranche through per grace window.
     struct TrancheState {
-        uint64 liquidatableSince;
-        uint64 lastTrancheAt;
+        uint40 liquidatableSince;
+        uint40 lastTrancheAt;
         uint32 tranchesExecuted;
+        uint40 openTrancheAt;
+        uint104 openTrancheAssets;
     }
 
     /// @notice Where a market's protocol fee goes.
@@ -122,6 +132,10 @@ interface ILiquidationEngine {
     function flagLiquidatable(uint256 positionId) external returns (uint256 liquidatableSince);
 
     /// @notice Liquidates one tranche of `positionId`.
+    /// @dev A tranche bounded by `maxRepayAssets` below what the engine sized is *incomplete*: it does not start a
+    /// grace window or restart the time bonus; what it left of the sized tranche stays open to any keeper at once,
+    /// for one grace window from the first incomplete tranche, and the tranche that takes the rest is complete
+    /// (see `TrancheState`).
     /// @param positionId The position.
     /// @param maxRepayAssets Most debt the keeper will repay; the tranche is bounded by it (and may not leave dust).
     /// @param receiver Receives the seized collateral.

@@ -54,6 +54,55 @@ library LiquidationRules {
         return perSecond * elapsed;
     }
 
+    /// @notice A market's rolling window as it stands now: one that has run its `length` (`now >= start + length`)
+    /// counts as a fresh window opening now with nothing liquidated in it.
+    /// @return currentStart When the current window opened (now, for a fresh one).
+    /// @return currentLiquidatedAssets Debt liquidated by tranches in it so far (quote units).
+    function currentWindow(
+        uint256 start,
+        uint256 liquidatedAssets,
+        uint256 length
+    ) internal view returns (uint256 currentStart, uint256 currentLiquidatedAssets) {
+        if (block.timestamp >= start + length) return (block.timestamp, 0);
+        return (start, liquidatedAssets);
+    }
+
+    /// @notice Debt a market window with `liquidatedAssets` used still allows under `limit` (0 once used up).
+    function windowRemaining(uint256 liquidatedAssets, uint256 limit) internal pure returns (uint256) {
+        return liquidatedAssets >= limit ? 0 : limit - liquidatedAssets;
+    }
+
+    /// @notice Whether what an incomplete tranche left of its sized tranche is still open: some is left and less than
+    /// one grace window (`cooldown`, sequencer downtime not counted) has passed since the first incomplete tranche.
+    function openTrancheLive(
+        ILiquidationEngine.TrancheState memory history,
+        uint256 cooldown,
+        Outage memory outage
+    ) internal view returns (bool) {
+        return history.openTrancheAssets > 0 && block.timestamp < graceEnd(history.openTrancheAt, cooldown, outage);
+    }
+
+    /// @notice Most debt the next tranche of a position may repay (before the target, the caps and dust), given its
+    /// history and the market window (`windowStart_` and `windowRemaining_` as `currentWindow` gives them):
+    /// 1. while an incomplete tranche's remainder is open (`openTrancheLive`): that remainder, whatever the window
+    ///    (it belongs to a tranche the window already admitted; `openTranche` is then true);
+    /// 2. the position's first tranche in the current window (it never had a tranche, or its last one, complete or
+    ///    not, came before the window opened): no window bound, so that filling the window (e.g. by liquidating one's
+    ///    own positions) can hold back a position's repeat tranches but never its first one in a window;
+    /// 3. otherwise what the window still allows.
+    function trancheRoom(
+        ILiquidationEngine.TrancheState memory history,
+        uint256 windowStart_,
+        uint256 windowRemaining_,
+        uint256 cooldown,
+        Outage memory outage
+    ) internal view returns (uint256 room, bool openTranche) {
+        if (openTrancheLive(history, cooldown, outage)) return (history.openTrancheAssets, true);
+        uint256 lastTrancheAt = Math.max(history.lastTrancheAt, history.openTrancheAt);
+        if (lastTrancheAt == 0 || lastTrancheAt < windowStart_) return (type(uint256).max, false);
+        return (windowRemaining_, false);
+    }
+
     /// @notice Whether a tranche of `kind` may run now, given the position's grace window ending at `graceEnd_`:
     /// `Healthy` above maintenance; `GracePeriod` inside the window, unless the tranche is a full close at or below
     /// the full-liquidation ratio (which ignores it); `WindowExhausted` when the market window has no room; else

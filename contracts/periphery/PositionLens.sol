@@ -41,6 +41,7 @@ contract PositionLens is IPositionLens {
         TrancheMath.Params trancheParams;
         uint256 keeperShare;
         uint256 trancheCooldown;
+        uint256 windowStart;
         uint256 windowRemaining;
         uint256 timeBonusPerSecond;
         uint256 borrowAssets;
@@ -189,7 +190,13 @@ contract PositionLens is IPositionLens {
         ctx.trancheParams = RiskParamsLib.toTrancheParams(params);
         ctx.keeperShare = params.keeperShare;
         ctx.trancheCooldown = params.trancheCooldown;
-        ctx.windowRemaining = engine.windowRemaining(marketId);
+        uint256 liquidatedAssets;
+        (ctx.windowStart, liquidatedAssets) = LiquidationRules.currentWindow(
+            engine.windowStart(marketId),
+            engine.windowLiquidatedAssets(marketId),
+            params.window
+        );
+        ctx.windowRemaining = LiquidationRules.windowRemaining(liquidatedAssets, params.windowLimit);
         ctx.timeBonusPerSecond = engine.timeBonusPerSecond(marketId);
         (, ctx.borrowAssets, ) = m.pool.expectedBalances();
         ctx.borrowShares = m.pool.totalBorrowShares();
@@ -260,7 +267,10 @@ contract PositionLens is IPositionLens {
         MarketContext memory ctx
     ) internal view returns (ILiquidationEngine.Preview memory preview) {
         // The engine reads the oracle's outage only for a position with a clock (a tranche or a flag).
-        if (!ctx.outageRead && (history.lastTrancheAt != 0 || history.liquidatableSince != 0)) {
+        if (
+            !ctx.outageRead &&
+            (history.lastTrancheAt != 0 || history.liquidatableSince != 0 || history.openTrancheAt != 0)
+        ) {
             (ctx.outage.downAt, ctx.outage.resumedAt) = ctx.oracle.lastOutage();
             ctx.outageRead = true;
         }
@@ -274,10 +284,17 @@ contract PositionLens is IPositionLens {
             preview.reason = ILiquidationEngine.Reason.NoDebt;
             return preview;
         }
+        (uint256 room, ) = LiquidationRules.trancheRoom(
+            history,
+            ctx.windowStart,
+            ctx.windowRemaining,
+            ctx.trancheCooldown,
+            ctx.outage
+        );
         TrancheMath.Tranche memory tranche = TrancheMath.computeTrancheWithExtraBonus(
             TrancheMath.PositionState({collateralAssets: collateralAssets, debtAssets: debtAssets, price: ctx.price}),
             ctx.trancheParams,
-            ctx.windowRemaining,
+            room,
             LiquidationRules.extraBonus(history.liquidatableSince, ctx.timeBonusPerSecond, graceEnd, ctx.outage)
         );
         preview.reason = LiquidationRules.reasonFor(tranche.kind, graceEnd);

@@ -321,6 +321,8 @@ export class SluiceClient {
       params: toRiskParams(params),
       liquidatableSince: state.liquidatableSince,
       lastTrancheAt: state.lastTrancheAt,
+      openTrancheAt: state.openTrancheAt,
+      openTrancheAssets: state.openTrancheAssets,
       windowStart,
       windowLiquidatedAssets: windowLiquidated,
       timeBonusPerSecond: timeBonus,

@@ -10,7 +10,11 @@ import {AdversarialBase} from "./AdversarialBase.sol";
 /// tranches of anyone else's positions until the window rolls over (or those positions fall to the full-liquidation
 /// ratio, where a whole close at the largest bonus is allowed). The attack costs only the protocol's share of the
 /// bonus on the debt it liquidates.
-/// @dev This is the attack as it works before the fix: the test passes when the attack succeeds.
+/// Before the fix (commit d510cd2) it worked: the honest tranche was refused with `WindowExhausted`.
+/// Defence (per-position room, `LiquidationRules.trancheRoom`): a position's first tranche in a window is never held
+/// back by the window; only its repeat tranches in the same window are. What stays possible: filling the window
+/// slows every other position to one tranche per window instead of one per grace window, for the protocol fee on
+/// `windowLimit` per window.
 contract WindowFillingBySelfLiquidationTest is AdversarialBase {
     address internal ATTACKER_KEEPER = makeAddr("ATTACKER_KEEPER");
     uint256 internal constant WINDOW_LIMIT = 20_000 * USDC;
@@ -51,15 +55,50 @@ contract WindowFillingBySelfLiquidationTest is AdversarialBase {
         feesPaid = quote.balanceOf(address(fund)) - feesBefore;
     }
 
-    function test_fillingTheWindowWithOwnPositions_blocksHonestTranches() public {
+    function test_fillingTheWindowWithOwnPositions_doesNotBlockAPositionsFirstTranche() public {
         uint256 feesPaid = _fillWindow();
         assertEq(engine.windowRemaining(marketId), 0, "window used up by the attacker's own positions");
+        // The cost: the protocol fee on 20,000 USDC at a 3.9 % bonus and a 30 % protocol share, about 234 USDC.
+        assertLt(feesPaid, 250 * USDC, "filling a 20,000 USDC window cost under 250 USDC");
 
+        uint256 sized = engine.previewLiquidation(positionId).repaidAssets;
+        assertEq(sized, 5_250 * USDC, "the victim's first tranche is sized as if the window had room");
+        (uint256 repaid, ) = _liquidate(type(uint256).max);
+        assertEq(repaid, sized, "the honest keeper's tranche went through");
+    }
+
+    /// @dev The residual: once a position had its tranche in the window, its next one (after the grace window) waits
+    /// for the window to roll over, then goes through.
+    function test_fullWindow_holdsBackRepeatTranchesUntilItRollsOver() public {
+        _fillWindow();
+        _liquidate(type(uint256).max);
+        skip(300);
+        assertLt(vault.positionHealth(positionId).ratio, 1.2e18, "still liquidatable");
+        assertEq(
+            uint8(engine.previewLiquidation(positionId).reason),
+            uint8(ILiquidationEngine.Reason.WindowExhausted),
+            "second tranche in the window is held back"
+        );
         vm.prank(KEEPER);
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.WindowExhausted.selector, marketId));
         engine.liquidate(positionId, type(uint256).max, KEEPER, "");
 
-        // The cost: the protocol fee on 20,000 USDC at a 3.9 % bonus and a 30 % protocol share, about 234 USDC.
-        assertLt(feesPaid, 250 * USDC, "filling a 20,000 USDC window cost under 250 USDC");
+        skip(3600);
+        (uint256 repaid, ) = _liquidate(type(uint256).max);
+        assertGt(repaid, 0, "the next window takes it");
+    }
+
+    /// @dev The attacker's own positions are held to the same rule: a second pass over them in the full window is
+    /// refused, so the window cannot be re-filled faster than the victims are served.
+    function test_attackersRepeatTranches_areHeldBackToo() public {
+        _fillWindow();
+        skip(300);
+        for (uint256 i = 0; i < attackerPositions.length; ++i) {
+            uint256 id = attackerPositions[i];
+            if (engine.trancheState(id).tranchesExecuted == 0) continue;
+            vm.prank(ATTACKER_KEEPER);
+            vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.WindowExhausted.selector, marketId));
+            engine.liquidate(id, type(uint256).max, ATTACKER_KEEPER, "");
+        }
     }
 }

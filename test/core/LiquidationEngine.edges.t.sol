@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {Vm} from "forge-std/Vm.sol";
+
 import {IInsuranceFund} from "../../contracts/interfaces/IInsuranceFund.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {IMarginVault} from "../../contracts/interfaces/IMarginVault.sol";
@@ -8,7 +10,8 @@ import {LiquidationEngine} from "../../contracts/core/LiquidationEngine.sol";
 import {EngineBaseTest} from "./EngineBaseTest.sol";
 
 /// @notice Edges of the engine the main suite leaves out: constructor checks, re-flagging, fee routing without an
-/// insurance share or without any fee, and the schedule of an unknown position. Amounts worked out by hand.
+/// insurance share or without any fee, the schedule of an unknown position, and the kind of a capped dust close.
+/// Amounts worked out by hand.
 contract LiquidationEngineEdgesTest is EngineBaseTest {
     function test_constructor_rejectsEachZeroAddress() public {
         vm.expectRevert(ILiquidationEngine.ZeroAddress.selector);
@@ -57,5 +60,36 @@ contract LiquidationEngineEdgesTest is EngineBaseTest {
     function test_liquidationSchedule_revertsForAnUnknownPosition() public {
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.UnknownPosition.selector, 777));
         engine.liquidationSchedule(777, _price(2300));
+    }
+
+    /// @dev Audit finding I-1: a dust close bounded by `maxRepayAssets` leaves at least `minDebt`, so its event must
+    /// not say `fullClose` (before the fix it kept its `DustClose` kind and said `true`).
+    function test_liquidate_cappedDustClose_isReportedAsPartial() public {
+        // 0.1 WETH against 120 USDC; at 1400 the ratio is 1.1667 and the 25 % cap (30 USDC) would leave 90 USDC, under
+        // the 100 USDC minimum debt: the engine sizes a dust close of the whole 120 USDC.
+        uint256 id = _openPosition(0.1e18, 120 * USDC);
+        oracle.setPrice(_price(1400));
+        ILiquidationEngine.Preview memory preview = engine.previewLiquidation(id);
+        assertTrue(preview.fullClose, "sized as a dust close");
+        assertEq(preview.repaidAssets, vault.debtAssetsOf(id));
+
+        vm.recordLogs();
+        vm.prank(KEEPER);
+        engine.liquidate(id, 20 * USDC, KEEPER, "");
+
+        assertEq(vault.debtAssetsOf(id), 100 * USDC, "capped: 100 USDC (minDebt) left");
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        bool found;
+        for (uint256 i = 0; i < logs.length; ++i) {
+            if (logs[i].topics[0] != ILiquidationEngine.TrancheLiquidated.selector) continue;
+            (uint256 repaid, , , , , , bool fullClose) = abi.decode(
+                logs[i].data,
+                (uint256, uint256, uint256, uint256, uint256, uint256, bool)
+            );
+            assertEq(repaid, 20 * USDC);
+            assertFalse(fullClose, "debt is left, so not a full close");
+            found = true;
+        }
+        assertTrue(found, "TrancheLiquidated emitted");
     }
 }

@@ -30,6 +30,10 @@ contract EngineInvariantsTest is EngineBaseTest {
         handler.movePrice(0.95e18); // ratio 1.45 * 0.85 * 0.95 = 1.17: a partial tranche
         handler.liquidate(0, 0, 0);
         assertEq(handler.liquidations(), 1);
+        handler.movePrice(0.85e18);
+        skip(300);
+        handler.liquidate(0, 0, 1); // 1 unit: an incomplete tranche, the rest stays open
+        assertEq(handler.incompleteTranches(), 1);
         assertEq(handler.ghostHealthyLiquidated() + handler.ghostGraceViolations(), 0);
     }
 
@@ -49,10 +53,23 @@ contract EngineInvariantsTest is EngineBaseTest {
         assertEq(handler.ghostSeizureViolations(), 0);
     }
 
-    /// @notice The market window is never exceeded except by full closes (which bypass it) and dust closes (by less
-    /// than the minimum debt).
+    /// @notice The market window is never exceeded except by full closes (which bypass it), dust closes (by less
+    /// than the minimum debt), a position's first tranche in the window and the open remainder of a tranche the
+    /// window admitted (audit finding L-2).
     function invariant_marketWindowRespected() public view {
         assertEq(handler.ghostWindowViolations(), 0);
+    }
+
+    /// @notice No sequence of tranches smaller than the sized one delays the sized one (audit finding M-1): an
+    /// incomplete tranche leaves the grace window where it was and never makes the next tranche wait for one.
+    function invariant_incompleteTranchesNeverDelayTheSizedOne() public view {
+        assertEq(handler.ghostIncompleteDelays(), 0);
+    }
+
+    /// @notice Incomplete tranches plus the one that completes them, within one grace window, never repay more than
+    /// the tranche sized before the first of them.
+    function invariant_splitTranchesNeverExceedTheSizedOne() public view {
+        assertEq(handler.ghostSplitOverruns(), 0);
     }
 
     /// @notice Pool and vault books stay consistent through liquidations and write-offs.
@@ -83,8 +100,16 @@ contract EngineHandler is CommonBase, StdCheats, StdUtils {
     uint256 public ghostGraceViolations;
     uint256 public ghostSeizureViolations;
     uint256 public ghostWindowViolations;
-    /// @notice Tranches that went through (shows the campaign is not vacuous).
+    uint256 public ghostIncompleteDelays;
+    uint256 public ghostSplitOverruns;
+    /// @notice Tranches that went through (shows the campaign is not vacuous), and those among them that repaid
+    /// less than the engine sized.
     uint256 public liquidations;
+    uint256 public incompleteTranches;
+    /// @dev Per position: the tranche sized before the first incomplete tranche of an open remainder, and what the
+    /// remainder's tranches repaid so far.
+    mapping(uint256 id => uint256) internal _splitSized;
+    mapping(uint256 id => uint256) internal _splitRepaid;
 
     constructor(
         LendingPool pool_,
@@ -168,8 +193,11 @@ contract EngineHandler is CommonBase, StdCheats, StdUtils {
         address keeper = keepers[keeperSeed % keepers.length];
         ILiquidationEngine.Preview memory preview = engine.previewLiquidation(id);
         uint256 collateralBefore = vault.position(id).collateralAssets;
-        uint256 lastTrancheAt = engine.trancheState(id).lastTrancheAt;
+        ILiquidationEngine.TrancheState memory history = engine.trancheState(id);
+        uint256 lastTrancheAt = history.lastTrancheAt;
         uint256 windowBefore = engine.windowRemaining(marketId);
+        bool openBefore = history.openTrancheAssets > 0 && block.timestamp < history.openTrancheAt + 300;
+        bool firstInWindow = _firstInWindow(history);
         maxRepay = maxRepay % 3 == 0 ? type(uint256).max : bound(maxRepay, 1, 1_000_000 * USDC);
         quote.mint(keeper, preview.repaidAssets + preview.protocolFee + 1_000_000 * USDC);
 
@@ -185,7 +213,39 @@ contract EngineHandler is CommonBase, StdCheats, StdUtils {
                 if (vault.position(id).collateralAssets != 0 || vault.debtAssetsOf(id) != 0) ++ghostSeizureViolations;
                 if (vault.position(id).owner != address(0)) ++ghostSeizureViolations; // and the position is closed
             }
-            if (!full && repaid > windowBefore + 100 * USDC) ++ghostWindowViolations;
+            if (!full && !firstInWindow && !openBefore && repaid > windowBefore + 100 * USDC) {
+                ++ghostWindowViolations;
+            }
+            _checkSplit(id, repaid, preview, openBefore, lastTrancheAt);
         } catch {}
+    }
+
+    /// @dev Whether the position had no tranche in the market's current window (the window as it stands now).
+    function _firstInWindow(ILiquidationEngine.TrancheState memory history) internal view returns (bool) {
+        uint256 start = engine.windowStart(marketId);
+        if (block.timestamp >= start + vault.riskParams(marketId).window) start = block.timestamp;
+        uint256 last = history.lastTrancheAt > history.openTrancheAt ? history.lastTrancheAt : history.openTrancheAt;
+        return last == 0 || last < start;
+    }
+
+    /// @dev After a tranche that repaid `repaid` of the `preview`'s sized tranche: an incomplete one left the grace
+    /// window alone and the rest open at once; the pieces of an open remainder sum to at most its sized tranche.
+    function _checkSplit(
+        uint256 id,
+        uint256 repaid,
+        ILiquidationEngine.Preview memory preview,
+        bool openBefore,
+        uint256 lastTrancheAt
+    ) internal {
+        if (!openBefore) {
+            _splitSized[id] = preview.repaidAssets;
+            _splitRepaid[id] = 0;
+        }
+        _splitRepaid[id] += repaid;
+        if (_splitRepaid[id] > _splitSized[id]) ++ghostSplitOverruns;
+        if (repaid >= preview.repaidAssets) return;
+        ++incompleteTranches;
+        if (engine.trancheState(id).lastTrancheAt != lastTrancheAt) ++ghostIncompleteDelays;
+        if (engine.previewLiquidation(id).reason == ILiquidationEngine.Reason.GracePeriod) ++ghostIncompleteDelays;
     }
 }

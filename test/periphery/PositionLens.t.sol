@@ -264,6 +264,8 @@ contract PositionLensTest is PeripheryBaseTest {
 
     /// @notice A 5,000-USDC window: the first tranche uses it all; another liquidatable position waits for it, and
     /// so does the first once its grace window is over (grace is reported first).
+    /// @dev A used-up window holds back a position's repeat tranche, not a position's first one in the window
+    /// (audit finding L-2), as the engine does.
     function test_positionView_windowExhausted() public {
         _setWindowLimit(5_000 * USDC);
         uint256 other = _openPosition(1e18, 2_100 * USDC);
@@ -271,14 +273,17 @@ contract PositionLensTest is PeripheryBaseTest {
         _liquidate(type(uint256).max);
         assertEq(engine.windowRemaining(marketId), 0);
 
-        IPositionLens.PositionView memory v = _view(other);
-        assertEq(uint8(v.state), uint8(IPositionLens.PositionState.WindowExhausted));
+        IPositionLens.PositionView memory first = _view(other);
+        assertEq(uint8(first.state), uint8(IPositionLens.PositionState.Liquidatable), "first tranche in the window");
+        assertGt(first.preview.repaidAssets, 0);
+        _assertMatchesCore(first);
+        _assertState(positionId, IPositionLens.PositionState.GracePeriod, "grace before window");
+        skip(300);
+        IPositionLens.PositionView memory v = _view(positionId);
+        assertEq(uint8(v.state), uint8(IPositionLens.PositionState.WindowExhausted), "then the window");
         assertLt(v.ratio, 1.2e18);
         assertEq(v.preview.repaidAssets, 0);
         _assertMatchesCore(v);
-        _assertState(positionId, IPositionLens.PositionState.GracePeriod, "grace before window");
-        skip(300);
-        _assertState(positionId, IPositionLens.PositionState.WindowExhausted, "then the window");
         skip(3600);
         _assertState(positionId, IPositionLens.PositionState.Liquidatable, "the window rolls over");
         _assertState(other, IPositionLens.PositionState.Liquidatable, "for both");

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { WAD, previewLiquidation, type LiquidationState, type RiskParams } from "../../src/sdk/index.js";
+import { WAD, previewLiquidation, trancheRoom, type LiquidationState, type RiskParams } from "../../src/sdk/index.js";
 
 import { Rng } from "../helpers/rng.js";
 import { PRICE_SCALE, USDC, deploySystem, wethPrice as price } from "../helpers/system.js";
@@ -39,7 +39,7 @@ function outageCase(state: LiquidationState): string {
 }
 
 describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
-  it("equals the contract's preview on 1,000 random states (prices, grace windows, market windows, time bonus)", async function () {
+  it("equals the contract's preview on 1,000 random states (prices, grace windows, open remainders, market windows, time bonus)", async function () {
     const { ethers, networkHelpers } = await network.create();
     const [, borrower, keeper] = await ethers.getSigners();
     if (borrower === undefined || keeper === undefined) throw new Error("missing signers");
@@ -69,6 +69,7 @@ describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
     ids.push(999n); // an unknown position
 
     const reasons = new Map<number, number>();
+    let openRemainders = 0; // states whose tranche is bounded by the open remainder of an incomplete one
     const outageCases = new Map<string, number>();
     let states = 0;
     for (let round = 0; states < 1_000; round++) {
@@ -101,9 +102,12 @@ describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
       const target = rng.pick(ids);
       if (rng.between(0n, 2n) === 0n) await engine.flagLiquidatable(target).catch(() => undefined);
       if (rng.between(0n, 2n) === 0n) {
+        // Complete tranches, and incomplete ones (a part of the sized tranche) that leave the rest open.
+        const sized = (await engine.previewLiquidation(target)).repaidAssets;
+        const maxRepay = rng.between(0n, 2n) === 0n && sized > 1n ? rng.between(1n, sized - 1n) : ethers.MaxUint256;
         await engine
           .connect(keeper)
-          .liquidate(target, ethers.MaxUint256, keeper.address, "0x")
+          .liquidate(target, maxRepay, keeper.address, "0x")
           .catch(() => undefined);
       }
       await networkHelpers.mine();
@@ -141,6 +145,8 @@ describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
           },
           liquidatableSince: trancheState.liquidatableSince,
           lastTrancheAt: trancheState.lastTrancheAt,
+          openTrancheAt: trancheState.openTrancheAt,
+          openTrancheAssets: trancheState.openTrancheAssets,
           windowStart,
           windowLiquidatedAssets: windowLiquidated,
           timeBonusPerSecond: timeBonus,
@@ -167,6 +173,7 @@ describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
           label,
         ).to.deep.equal(expected);
         reasons.set(expected.reason, (reasons.get(expected.reason) ?? 0) + 1);
+        if (state.openTrancheAssets > 0n && trancheRoom(state) === state.openTrancheAssets) openRemainders++;
         const case_ = outageCase(state);
         outageCases.set(case_, (outageCases.get(case_) ?? 0) + 1);
         states++;
@@ -177,6 +184,8 @@ describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
     for (const case_ of ["known start", "unknown start", "down"]) {
       expect(outageCases.get(case_) ?? 0, `outage: ${case_}`).to.be.at.least(10);
     }
+    console.log(`      open remainders: ${openRemainders}`);
+    expect(openRemainders, "states bounded by an open remainder").to.be.at.least(10);
     // The states reach liquidatable, healthy, grace-window, invalid-price and unknown-position previews.
     for (const reason of [0, 1, 3, 4, 5]) expect(reasons.get(reason) ?? 0, `reason ${reason}`).to.be.greaterThan(0);
   });

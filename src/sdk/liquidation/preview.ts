@@ -47,8 +47,18 @@ export interface LiquidationState {
   params: RiskParams;
   /** `TrancheState` of the position: unix seconds since it was flagged (0 when not flagged). */
   liquidatableSince: bigint;
-  /** `TrancheState` of the position: unix seconds of its last tranche (0 when none). */
+  /**
+   * `TrancheState` of the position: unix seconds of its last complete tranche (one that repaid everything the engine
+   * sized, or the whole debt), which starts the grace window; 0 when none.
+   */
   lastTrancheAt: bigint;
+  /**
+   * `TrancheState` of the position: unix seconds of the first tranche that repaid less than the engine sized, while
+   * what it left of that sized tranche is open; 0 when none.
+   */
+  openTrancheAt: bigint;
+  /** `TrancheState` of the position: what is left open of that sized tranche (quote units). */
+  openTrancheAssets: bigint;
   /** Market window bookkeeping: unix seconds the current window started. */
   windowStart: bigint;
   /** Market window bookkeeping: debt repaid by tranches in the current window (quote units). */
@@ -90,30 +100,55 @@ export interface LiquidationPreview {
   nextEligibleAt: bigint;
 }
 
-/** Debt the market window still allows (as `LiquidationEngine.windowRemaining`). */
-export function windowRemaining(state: LiquidationState): bigint {
-  const { params } = state;
-  if (state.now >= state.windowStart + params.window) return params.windowLimit;
-  return state.windowLiquidatedAssets >= params.windowLimit ? 0n : params.windowLimit - state.windowLiquidatedAssets;
-}
-
 const MAX_UINT256 = (1n << 256n) - 1n;
 const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
 /**
- * End of the grace window after the last tranche (as `LiquidationEngine.nextEligibleAt`), in seconds; 0 without a
- * tranche. Time while the L2 sequencer was down does not count: the window's time left when it went down runs again
- * from when prices resumed (the whole window if the start is unknown); `2^256 - 1` while the sequencer is down.
+ * The market window as it stands at `state.now` (as `LiquidationRules.currentWindow`): one that has run its length
+ * counts as a fresh window opening now with nothing liquidated in it.
  */
-export function nextEligibleAt(state: LiquidationState): bigint {
-  const { lastTrancheAt } = state;
-  if (lastTrancheAt === 0n) return 0n;
-  const end = lastTrancheAt + state.params.trancheCooldown;
-  if (state.outageResumedAt <= lastTrancheAt) return end;
-  const pausedFrom = max(state.outageDownAt, lastTrancheAt);
+export function currentWindow(state: LiquidationState): { start: bigint; liquidatedAssets: bigint } {
+  if (state.now >= state.windowStart + state.params.window) return { start: state.now, liquidatedAssets: 0n };
+  return { start: state.windowStart, liquidatedAssets: state.windowLiquidatedAssets };
+}
+
+/** Debt the market window still allows (as `LiquidationEngine.windowRemaining`). */
+export function windowRemaining(state: LiquidationState): bigint {
+  const { liquidatedAssets } = currentWindow(state);
+  const limit = state.params.windowLimit;
+  return liquidatedAssets >= limit ? 0n : limit - liquidatedAssets;
+}
+
+/**
+ * End of a grace window of `trancheCooldown` that began at `start` (as `LiquidationRules.graceEnd`); 0 when
+ * `start` is 0. Time while the L2 sequencer was down does not count: the window's time left when it went down runs
+ * again from when prices resumed (the whole window if the start is unknown); `2^256 - 1` while the sequencer is down.
+ */
+function graceEnd(state: LiquidationState, start: bigint): bigint {
+  if (start === 0n) return 0n;
+  const end = start + state.params.trancheCooldown;
+  if (state.outageResumedAt <= start) return end;
+  const pausedFrom = max(state.outageDownAt, start);
   if (end <= pausedFrom) return end;
   return min(state.outageResumedAt + (end - pausedFrom), MAX_UINT256);
+}
+
+/** End of the grace window after the last complete tranche (as `LiquidationEngine.nextEligibleAt`); see `graceEnd`. */
+export function nextEligibleAt(state: LiquidationState): bigint {
+  return graceEnd(state, state.lastTrancheAt);
+}
+
+/**
+ * Most debt the next tranche may repay before the target, the caps and dust (as `LiquidationRules.trancheRoom`):
+ * the open remainder of an incomplete tranche while it lasts (one grace window from the first incomplete tranche);
+ * no bound for the position's first tranche in the current market window; otherwise what the window still allows.
+ */
+export function trancheRoom(state: LiquidationState): bigint {
+  if (state.openTrancheAssets > 0n && state.now < graceEnd(state, state.openTrancheAt)) return state.openTrancheAssets;
+  const last = max(state.lastTrancheAt, state.openTrancheAt);
+  if (last === 0n || last < currentWindow(state).start) return MAX_UINT256;
+  return windowRemaining(state);
 }
 
 /**
@@ -158,7 +193,7 @@ export function previewLiquidation(state: LiquidationState): LiquidationPreview 
   const tranche = computeTranche(
     { collateralAssets: state.collateralAssets, debtAssets: state.debtAssets, price: state.price },
     state.params,
-    windowRemaining(state),
+    trancheRoom(state),
     extraBonus(state),
   );
   let reason = LiquidationReason.None;
