@@ -23,6 +23,9 @@ import {IOracle} from "./IOracle.sol";
 /// incomplete (`answeredInRound < roundId`); the price does not fit in 256 bits; or, with an L2 sequencer-uptime feed,
 /// the sequencer feed reverts, reports the sequencer down (answer != 0), has `startedAt == 0` or in the future, or the
 /// sequencer came back up less than `SEQUENCER_GRACE_PERIOD` seconds ago. Otherwise the status is `Primary`.
+/// `latestAnswer()` applies the same rules and formula except the heartbeats and the sequencer, so a stale answer is
+/// still returned, with `updatedAt = min(baseUpdatedAt, quoteUpdatedAt)` (the base feed's alone for a direct feed);
+/// it returns (0, 0) where those rules fail or the price rounds down to 0.
 interface IChainlinkOracle is IOracle {
     /// @notice Thrown when the base (collateral/USD or collateral/quote) feed is the zero address.
     error ZeroBaseFeed();

@@ -9,7 +9,8 @@ pragma solidity ^0.8.28;
 interface IOracle {
     /// @notice Where a price came from.
     /// @dev `Invalid`: no usable price (stale, zero or negative answer, incomplete round, sequencer down or in its
-    /// grace period, fallback unavailable or too far from the last good primary price); `price` is then 0.
+    /// grace period, fallback unavailable, its anchor older than its maximum age, or the fallback too far from that
+    /// anchor); `price` is then 0.
     /// `Primary`: the primary source (e.g. Chainlink feeds). `Fallback`: the model fallback (e.g. a Uniswap V3 TWAP)
     /// while the primary is invalid.
     enum PriceStatus {
@@ -28,6 +29,19 @@ interface IOracle {
     /// @return price Value of one collateral unit in quote units, scaled by 1e36; 0 when `status` is `Invalid`.
     /// @return status Where the price came from.
     function updatePrice() external returns (uint256 price, PriceStatus status);
+
+    /// @notice The latest price the primary source published that passes every check except its age, and the time
+    /// from which its age counts: an anchor for a fallback, not a price to act on. Never reverts.
+    /// @dev "Every check except its age": positive, from a complete round, not dated in the future (nor undated), the
+    /// price fits 256 bits; the L2 sequencer's status is not considered. `updatedAt` is when the source published
+    /// the answer; for a price made of two feeds the older of the two answers' `updatedAt`. An oracle wrapping a
+    /// primary (`MarkToModelOracle`) reports its primary's answer or, when that has none, the primary price it last
+    /// recorded with the block timestamp of the recording. A fallback price (e.g. a TWAP) is never reported here, so
+    /// a fallback can never anchor another one.
+    /// @dev Warning: the answer may be arbitrarily old (a stale feed keeps returning it); callers bound its age.
+    /// @return price Value of one collateral unit in quote units, scaled by 1e36; 0 when there is none.
+    /// @return updatedAt When that price was published (or last known valid), a block timestamp; 0 when there is none.
+    function latestAnswer() external view returns (uint256 price, uint256 updatedAt);
 
     /// @notice The latest L2 sequencer outage this oracle knows of, so the liquidation engine can stop its clocks
     /// (grace windows, time bonus) while owners could not act.

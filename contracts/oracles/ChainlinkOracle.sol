@@ -101,6 +101,27 @@ contract ChainlinkOracle is IChainlinkOracle {
     }
 
     /// @inheritdoc IOracle
+    /// @dev The feeds' latest rounds with every check of `price()` except the heartbeats and the sequencer, combined by
+    /// the same formula; `updatedAt` is the older feed's. (0, 0) when a feed reverts or a check fails.
+    function latestAnswer() external view returns (uint256, uint256) {
+        (bool baseValid, uint256 baseAnswer, uint256 updatedAt) = _latestRound(BASE_FEED);
+        if (!baseValid) return (0, 0);
+
+        uint256 quoteAnswer = 1;
+        if (address(QUOTE_FEED) != address(0)) {
+            bool quoteValid;
+            uint256 quoteUpdatedAt;
+            (quoteValid, quoteAnswer, quoteUpdatedAt) = _latestRound(QUOTE_FEED);
+            if (!quoteValid) return (0, 0);
+            if (quoteUpdatedAt < updatedAt) updatedAt = quoteUpdatedAt;
+        }
+
+        (bool fits, uint256 combinedPrice) = _combine(baseAnswer, quoteAnswer);
+        if (!fits || combinedPrice == 0) return (0, 0);
+        return (combinedPrice, updatedAt);
+    }
+
+    /// @inheritdoc IOracle
     /// @dev From the sequencer-uptime feed: its latest round says whether the sequencer is up and since when
     /// (`startedAt`); `downAt` is the `startedAt` of the round before it when that round says "down", else 0.
     function lastOutage() external view returns (uint256 downAt, uint256 resumedAt) {
@@ -149,16 +170,30 @@ contract ChainlinkOracle is IChainlinkOracle {
             if (!quoteValid) return (0, PriceStatus.Invalid);
         }
 
-        // price = baseAnswer * SCALE_FACTOR / quoteAnswer, rounded down, in 512-bit precision. The quotient fits in
-        // 256 bits exactly when the high half of the product is below the divisor; otherwise the price is unusable.
-        (uint256 high, ) = Math.mul512(baseAnswer, SCALE_FACTOR);
-        if (high >= quoteAnswer) return (0, PriceStatus.Invalid);
-        return (Math.mulDiv(baseAnswer, SCALE_FACTOR, quoteAnswer), PriceStatus.Primary);
+        (bool fits, uint256 combinedPrice) = _combine(baseAnswer, quoteAnswer);
+        if (!fits) return (0, PriceStatus.Invalid);
+        return (combinedPrice, PriceStatus.Primary);
     }
 
-    /// @dev A feed's latest answer if it is positive, not from the future, at most `heartbeat` seconds old and from
-    /// a complete round; `(false, 0)` otherwise, including when the feed reverts.
+    /// @dev `baseAnswer * SCALE_FACTOR / quoteAnswer`, rounded down, in 512-bit precision; `(false, 0)` when the
+    /// quotient does not fit in 256 bits, which is exactly when the high half of the product is not below the divisor.
+    function _combine(uint256 baseAnswer, uint256 quoteAnswer) internal view returns (bool, uint256) {
+        (uint256 high, ) = Math.mul512(baseAnswer, SCALE_FACTOR);
+        if (high >= quoteAnswer) return (false, 0);
+        return (true, Math.mulDiv(baseAnswer, SCALE_FACTOR, quoteAnswer));
+    }
+
+    /// @dev A feed's latest answer if `_latestRound` accepts it and it is at most `heartbeat` seconds old;
+    /// `(false, 0)` otherwise.
     function _answer(AggregatorV3Interface feed, uint256 heartbeat) internal view returns (bool, uint256) {
+        (bool valid, uint256 answer, uint256 updatedAt) = _latestRound(feed);
+        if (!valid || block.timestamp - updatedAt > heartbeat) return (false, 0);
+        return (true, answer);
+    }
+
+    /// @dev A feed's latest answer and its `updatedAt` if the answer is positive, dated (not zero, not in the future)
+    /// and from a complete round, whatever its age; `(false, 0, 0)` otherwise, including when the feed reverts.
+    function _latestRound(AggregatorV3Interface feed) internal view returns (bool, uint256, uint256) {
         try feed.latestRoundData() returns (
             uint80 roundId,
             int256 answer,
@@ -166,13 +201,12 @@ contract ChainlinkOracle is IChainlinkOracle {
             uint256 updatedAt,
             uint80 answeredInRound
         ) {
-            if (answer <= 0) return (false, 0);
-            if (updatedAt == 0 || updatedAt > block.timestamp) return (false, 0);
-            if (block.timestamp - updatedAt > heartbeat) return (false, 0);
-            if (answeredInRound < roundId) return (false, 0);
-            return (true, uint256(answer));
+            if (answer <= 0) return (false, 0, 0);
+            if (updatedAt == 0 || updatedAt > block.timestamp) return (false, 0, 0);
+            if (answeredInRound < roundId) return (false, 0, 0);
+            return (true, uint256(answer), updatedAt);
         } catch {
-            return (false, 0);
+            return (false, 0, 0);
         }
     }
 

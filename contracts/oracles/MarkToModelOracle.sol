@@ -22,6 +22,10 @@ contract MarkToModelOracle is IMarkToModelOracle {
     uint32 public constant MIN_TWAP_WINDOW = 30 minutes;
     /// @inheritdoc IMarkToModelOracle
     uint256 public constant MAX_DEVIATION_LIMIT = 0.5e18;
+    /// @inheritdoc IMarkToModelOracle
+    uint256 public constant MIN_ANCHOR_AGE_LIMIT = 1 hours;
+    /// @inheritdoc IMarkToModelOracle
+    uint256 public constant MAX_ANCHOR_AGE_LIMIT = 7 days;
 
     /// @inheritdoc IMarkToModelOracle
     IOracle public immutable PRIMARY;
@@ -39,6 +43,8 @@ contract MarkToModelOracle is IMarkToModelOracle {
     uint128 public immutable MIN_LIQUIDITY;
     /// @inheritdoc IMarkToModelOracle
     uint256 public immutable MAX_DEVIATION;
+    /// @inheritdoc IMarkToModelOracle
+    uint256 public immutable MAX_ANCHOR_AGE;
 
     /// @inheritdoc IMarkToModelOracle
     uint256 public lastGoodPrice;
@@ -52,8 +58,9 @@ contract MarkToModelOracle is IMarkToModelOracle {
     /// @param twapWindow Length of the TWAP in seconds (>= `MIN_TWAP_WINDOW`); the pool needs enough observation
     /// cardinality to look that far back.
     /// @param minLiquidity Smallest current in-range liquidity for which the fallback is used (> 0).
-    /// @param maxDeviation Largest relative distance of the TWAP from the last good primary price (WAD, in
-    /// (0, `MAX_DEVIATION_LIMIT`]).
+    /// @param maxDeviation Largest relative distance of the TWAP from the anchor (WAD, in (0, `MAX_DEVIATION_LIMIT`]).
+    /// @param maxAnchorAge Largest age of the anchor, in seconds (in [`MIN_ANCHOR_AGE_LIMIT`, `MAX_ANCHOR_AGE_LIMIT`]);
+    /// to be useful it exceeds the primary's heartbeats, since a primary answer's age counts from its publication.
     constructor(
         IOracle primary,
         IUniswapV3Pool pool,
@@ -61,7 +68,8 @@ contract MarkToModelOracle is IMarkToModelOracle {
         address quoteToken,
         uint32 twapWindow,
         uint128 minLiquidity,
-        uint256 maxDeviation
+        uint256 maxDeviation,
+        uint256 maxAnchorAge
     ) {
         if (address(primary) == address(0)) revert ZeroPrimary();
         if (address(pool) == address(0)) revert ZeroPool();
@@ -69,6 +77,9 @@ contract MarkToModelOracle is IMarkToModelOracle {
         if (minLiquidity == 0) revert ZeroMinLiquidity();
         if (maxDeviation == 0 || maxDeviation > MAX_DEVIATION_LIMIT) {
             revert InvalidMaxDeviation(maxDeviation, MAX_DEVIATION_LIMIT);
+        }
+        if (maxAnchorAge < MIN_ANCHOR_AGE_LIMIT || maxAnchorAge > MAX_ANCHOR_AGE_LIMIT) {
+            revert InvalidMaxAnchorAge(maxAnchorAge, MIN_ANCHOR_AGE_LIMIT, MAX_ANCHOR_AGE_LIMIT);
         }
         address token0 = pool.token0();
         address token1 = pool.token1();
@@ -85,6 +96,7 @@ contract MarkToModelOracle is IMarkToModelOracle {
         TWAP_WINDOW = twapWindow;
         MIN_LIQUIDITY = minLiquidity;
         MAX_DEVIATION = maxDeviation;
+        MAX_ANCHOR_AGE = maxAnchorAge;
     }
 
     /// @inheritdoc IOracle
@@ -94,7 +106,7 @@ contract MarkToModelOracle is IMarkToModelOracle {
             if (reportedStatus == PriceStatus.Primary) primaryPrice = reportedPrice;
         } catch {} // solhint-disable-line no-empty-blocks
         if (primaryPrice != 0) return (primaryPrice, PriceStatus.Primary);
-        return _fallbackPrice(lastGoodPrice);
+        return _fallbackPrice();
     }
 
     /// @inheritdoc IOracle
@@ -109,9 +121,16 @@ contract MarkToModelOracle is IMarkToModelOracle {
             lastGoodPriceAt = block.timestamp;
             (sourcedPrice, status) = (primaryPrice, PriceStatus.Primary);
         } else {
-            (sourcedPrice, status) = _fallbackPrice(lastGoodPrice);
+            (sourcedPrice, status) = _fallbackPrice();
         }
         emit PriceSourced(status, sourcedPrice);
+    }
+
+    /// @inheritdoc IOracle
+    /// @dev The fallback's anchor (see `IMarkToModelOracle`): the primary's own `latestAnswer()`, or when it has none
+    /// the recorded last good primary price at the block that recorded it; whatever its age. Never a TWAP.
+    function latestAnswer() external view returns (uint256, uint256) {
+        return _anchor();
     }
 
     /// @inheritdoc IOracle
@@ -124,11 +143,27 @@ contract MarkToModelOracle is IMarkToModelOracle {
         }
     }
 
-    /// @dev The TWAP as a `Fallback` price if the anchor exists, the sequencer is not down or in its grace period,
-    /// the pool is deep enough, `observe` answers and the TWAP is within `MAX_DEVIATION` of `anchorPrice`;
-    /// (0, Invalid) otherwise.
-    function _fallbackPrice(uint256 anchorPrice) internal view returns (uint256, PriceStatus) {
+    /// @dev The newest primary price known and the time its age counts from: the primary's `latestAnswer()` when it
+    /// is non-zero, dated and not in the future; otherwise (the primary has none, or reverts) the recorded last good
+    /// primary price at the block that recorded it; (0, 0) before any. The primary's answer wins even when
+    /// `lastGoodPriceAt` is later: a recorded price is a copy of an earlier primary answer, so it is never newer
+    /// information, only timed differently (validation, not publication). With two feeds the primary's time is the
+    /// older feed's, so comparing times could keep a stale copy over a newer base-feed answer.
+    function _anchor() internal view returns (uint256, uint256) {
+        try PRIMARY.latestAnswer() returns (uint256 latestPrice, uint256 latestAt) {
+            if (latestPrice != 0 && latestAt != 0 && latestAt <= block.timestamp) return (latestPrice, latestAt);
+        } catch {} // solhint-disable-line no-empty-blocks
+        return (lastGoodPrice, lastGoodPriceAt);
+    }
+
+    /// @dev The TWAP as a `Fallback` price if the anchor exists and is at most `MAX_ANCHOR_AGE` old, the sequencer is
+    /// not down or in its grace period, the pool is deep enough, `observe` answers and the TWAP is within
+    /// `MAX_DEVIATION` of the anchor; (0, Invalid) otherwise.
+    function _fallbackPrice() internal view returns (uint256, PriceStatus) {
+        (uint256 anchorPrice, uint256 anchorAt) = _anchor();
         if (anchorPrice == 0) return (0, PriceStatus.Invalid);
+        // anchorAt <= block.timestamp: a recording's block, or a primary answer checked not to be in the future.
+        if (block.timestamp - anchorAt > MAX_ANCHOR_AGE) return (0, PriceStatus.Invalid);
         if (_inOutage()) return (0, PriceStatus.Invalid);
         if (POOL.liquidity() < MIN_LIQUIDITY) return (0, PriceStatus.Invalid);
         (bool observed, uint256 twapPrice) = _twapPrice();

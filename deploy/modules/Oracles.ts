@@ -1,8 +1,8 @@
 /**
  * Oracles: the market's primary price from Chainlink (collateral/USD over quote/USD, staleness per feed, optional L2
  * sequencer-uptime feed with a grace period) and the MarkToModelOracle over it, which falls back to a Uniswap V3 TWAP
- * only when the primary is invalid, the pool deep enough and the TWAP close to the last good price. The market uses
- * the MarkToModelOracle.
+ * only when the primary is invalid, the pool deep enough and the TWAP close to the anchor (Chainlink's latest answer,
+ * stale or not, at most `maxAnchorAge` old). The market uses the MarkToModelOracle.
  *
  * The quote token is the Core pool's asset, so the two cannot disagree.
  *
@@ -13,7 +13,9 @@
  * - `sequencerUptimeFeed`, `sequencerGracePeriod`: the L2 sequencer feed (zero address and 0 on L1) and the seconds
  *   prices stay invalid after a restart;
  * - `uniswapPool`, `twapWindow` (seconds, at least 1800), `minLiquidity` (pool in-range liquidity), `maxDeviation`
- *   (WAD, at most 0.5e18): the TWAP fallback.
+ *   (WAD, at most 0.5e18): the TWAP fallback;
+ * - `maxAnchorAge` (seconds, 1 hour to 7 days): largest age of the fallback's anchor; on public networks above both
+ *   feed heartbeats (the anchor's age counts from the older feed's answer).
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
@@ -42,6 +44,7 @@ export default buildModule("Oracles", (m) => {
     m.getParameter<number>("twapWindow"),
     m.getParameter<bigint>("minLiquidity"),
     m.getParameter<bigint>("maxDeviation"),
+    m.getParameter<bigint>("maxAnchorAge"),
   ]);
   return { chainlinkOracle, markToModelOracle };
 });

@@ -61,6 +61,7 @@ export interface SluiceParameters {
     twapWindow: bigint;
     minLiquidity: bigint;
     maxDeviation: bigint;
+    maxAnchorAge: bigint;
   };
   Market: { riskParams: RiskParamsInput };
   Periphery: { swapRouter: string; keeperOwner: string };
@@ -108,6 +109,9 @@ export const MAX_DECIMALS = 18n;
 /** `MarkToModelOracle.MIN_TWAP_WINDOW` and `MAX_DEVIATION_LIMIT`. */
 export const MIN_TWAP_WINDOW = 1800n;
 export const MAX_DEVIATION_LIMIT = WAD / 2n;
+/** `MarkToModelOracle.MIN_ANCHOR_AGE_LIMIT` and `MAX_ANCHOR_AGE_LIMIT` (seconds): the bounds of `maxAnchorAge`. */
+export const MIN_ANCHOR_AGE_LIMIT = 3600n;
+export const MAX_ANCHOR_AGE_LIMIT = 7n * 86_400n;
 /** Policy on public networks: the timelock gives users at least a day to react. */
 export const MIN_PUBLIC_TIMELOCK_DELAY = 86_400n;
 /** Networks where prices must be gated by a sequencer-uptime feed. */
@@ -147,6 +151,7 @@ const MODULE_FIELDS: Readonly<Record<string, readonly string[]>> = {
     "twapWindow",
     "minLiquidity",
     "maxDeviation",
+    "maxAnchorAge",
   ],
   Market: ["riskParams"],
   Periphery: ["swapRouter", "keeperOwner"],
@@ -347,6 +352,7 @@ export function validateParameters(json: unknown, context: ValidationContext): S
     twapWindow: o.uint("twapWindow", 32),
     minLiquidity: o.uint("minLiquidity", 128),
     maxDeviation: o.uint("maxDeviation"),
+    maxAnchorAge: o.uint("maxAnchorAge"),
   };
   if (Oracles.collateralToken === Core.quoteToken && Core.quoteToken !== ZeroAddress) {
     o.problem("collateralToken", `must differ from Core.quoteToken (${Core.quoteToken})`);
@@ -379,6 +385,24 @@ export function validateParameters(json: unknown, context: ValidationContext): S
   if (Oracles.minLiquidity === 0n) o.problem("minLiquidity", "must be above 0");
   if (Oracles.maxDeviation === 0n || Oracles.maxDeviation > MAX_DEVIATION_LIMIT) {
     o.problem("maxDeviation", `must be in (0, ${wad(MAX_DEVIATION_LIMIT)}], got ${Oracles.maxDeviation}`);
+  }
+  if (Oracles.maxAnchorAge < MIN_ANCHOR_AGE_LIMIT || Oracles.maxAnchorAge > MAX_ANCHOR_AGE_LIMIT) {
+    o.problem(
+      "maxAnchorAge",
+      `must be in [${MIN_ANCHOR_AGE_LIMIT}, ${MAX_ANCHOR_AGE_LIMIT}] seconds (1 hour to 7 days), got ${Oracles.maxAnchorAge}`,
+    );
+  } else if (!local) {
+    // The anchor's age counts from when the primary published it, the older feed's answer for two feeds: at or below
+    // a feed's heartbeat, a valid answer can already be too old to anchor the fallback when the primary fails.
+    const heartbeat =
+      Oracles.quoteFeedHeartbeat > Oracles.baseFeedHeartbeat ? Oracles.quoteFeedHeartbeat : Oracles.baseFeedHeartbeat;
+    if (Oracles.maxAnchorAge <= heartbeat) {
+      o.problem(
+        "maxAnchorAge",
+        `must be above the feeds' longest heartbeat (${heartbeat} seconds) on ${context.network}, or the fallback ` +
+          `can be refused as soon as the primary goes stale; got ${Oracles.maxAnchorAge}`,
+      );
+    }
   }
 
   // Market

@@ -46,6 +46,11 @@ export const TWAP_WINDOW = 1_800n;
 export const TWAP_MIN_LIQUIDITY = 10n ** 17n;
 /** Largest distance of the TWAP from the last good primary price (WAD): 10 %. */
 export const TWAP_MAX_DEVIATION = 10n ** 17n;
+/**
+ * Largest age of the fallback's anchor (seconds): 2 days, as in deploy/parameters/mainnet.json5. Above USDC/USD's
+ * 24 h heartbeat, since the anchor's age counts from the older of the two feeds' answers.
+ */
+export const TWAP_MAX_ANCHOR_AGE = 172_800n;
 /** Grace period after an L2 sequencer restart (seconds), as Aave and Chainlink's docs use. */
 export const SEQUENCER_GRACE_PERIOD = 3_600n;
 
@@ -193,5 +198,6 @@ export async function deployMarkToModel(
     TWAP_WINDOW,
     TWAP_MIN_LIQUIDITY,
     TWAP_MAX_DEVIATION,
+    TWAP_MAX_ANCHOR_AGE,
   );
 }

@@ -21,6 +21,7 @@ import {AdversarialBase} from "./AdversarialBase.sol";
 contract TwapManipulationTest is AdversarialBase {
     uint32 internal constant WINDOW = 30 minutes;
     uint256 internal constant MAX_DEVIATION = 0.05e18;
+    uint256 internal constant MAX_ANCHOR_AGE = 2 days;
     uint128 internal constant MIN_LIQUIDITY = 1e18;
     /// @dev 3000 USDC per WETH as a pool tick, for WETH as token0 or as token1 (see MarkToModelOracle.t.sol).
     int24 internal constant TICK_COLLATERAL_TOKEN0 = -196_257;
@@ -51,7 +52,8 @@ contract TwapManipulationTest is AdversarialBase {
             address(quote),
             WINDOW,
             MIN_LIQUIDITY,
-            MAX_DEVIATION
+            MAX_DEVIATION,
+            MAX_ANCHOR_AGE
         );
         vm.prank(ADMIN);
         twapMarket = vault.createMarket(IERC20(address(collateral)), pool, mark, _riskParams());

@@ -158,6 +158,34 @@ describe("deploy: parameter files and their validation", () => {
       ));
     it("refuses a TWAP window under 30 minutes", () =>
       expectNamed(edit("Oracles", { twapWindow: 600 }), "Oracles.twapWindow"));
+    it("refuses a maximum anchor age under 1 hour or above 7 days", () => {
+      expectNamed(edit("Oracles", { maxAnchorAge: 3599 }), "Oracles.maxAnchorAge");
+      expectNamed(edit("Oracles", { maxAnchorAge: 7 * 86_400 + 1 }), "Oracles.maxAnchorAge");
+      expectNamed(edit("Oracles", { maxAnchorAge: 0 }), "Oracles.maxAnchorAge");
+      expect(edit("Oracles", { maxAnchorAge: 7 * 86_400 })).to.deep.equal([]);
+    });
+    it("refuses a missing maximum anchor age", () => {
+      const json = filled("mainnet");
+      delete json.Oracles!.maxAnchorAge;
+      const found = problems(json);
+      expect(found[0]).to.equal("deploy/parameters/mainnet.json5: Oracles.maxAnchorAge: missing");
+      for (const p of found) expect(p).to.match(/^deploy\/parameters\/mainnet\.json5: Oracles\.maxAnchorAge: /);
+    });
+    it("refuses, on a public network, a maximum anchor age at or below a feed's heartbeat", () => {
+      // USDC/USD's 25 h heartbeat: a valid answer can be 25 h old, so a 1-day anchor could be too old at once.
+      const found = edit("Oracles", { maxAnchorAge: 86_400 });
+      expect(found).to.deep.equal([
+        "deploy/parameters/mainnet.json5: Oracles.maxAnchorAge: must be above the feeds' longest heartbeat " +
+          "(90000 seconds) on mainnet, or the fallback can be refused as soon as the primary goes stale; got 86400",
+      ]);
+      expectNamed(edit("Oracles", { maxAnchorAge: 90_000 }), "Oracles.maxAnchorAge");
+      expectNamed(edit("Oracles", { baseFeedHeartbeat: 172_800 }), "Oracles.maxAnchorAge");
+      expect(edit("Oracles", { maxAnchorAge: 90_001 })).to.deep.equal([]);
+      // Local chains (one-year mock heartbeats) only need the contract's bounds.
+      const json = filled("mainnet");
+      json.Oracles = { ...json.Oracles, maxAnchorAge: 3600 };
+      expect(problems(json, "localhost").some((p) => p.includes("Oracles.maxAnchorAge"))).to.equal(false);
+    });
     it("refuses token decimals above 18", () =>
       expectNamed(edit("Oracles", { quoteDecimals: 19 }), "Oracles.quoteDecimals"));
     it("refuses a reserve factor above 50 %", () =>

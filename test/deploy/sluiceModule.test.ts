@@ -67,6 +67,9 @@ describe("deploy: the Sluice Ignition module on the in-process network (localhos
     const m2m = MarkToModelOracle__factory.connect(a.markToModelOracle!, ethers.provider);
     expect(await m2m.PRIMARY()).to.equal(a.chainlinkOracle);
     expect(await m2m.POOL()).to.equal(deployment.mocks!.uniswapPool);
+    expect(await m2m.MAX_DEVIATION()).to.equal(deployment.parameters.Oracles.maxDeviation);
+    expect(await m2m.MAX_ANCHOR_AGE()).to.equal(deployment.parameters.Oracles.maxAnchorAge);
+    expect(await m2m.MAX_ANCHOR_AGE()).to.equal(604_800n); // the localhost file's 7 days
     const chainlink = ChainlinkOracle__factory.connect(a.chainlinkOracle!, ethers.provider);
     expect(await chainlink.BASE_FEED()).to.equal(deployment.mocks!.ethUsdFeed);
     const [price, status] = await m2m.price();

@@ -4,7 +4,8 @@ pragma solidity ^0.8.28;
 import {IOracle} from "../../contracts/interfaces/IOracle.sol";
 
 /// @notice Test-only oracle: returns whatever price and status the test sets (a zero price when `Invalid`, unless set
-/// together with `set`), or reverts on demand; counts `updatePrice()` calls.
+/// together with `set`), or reverts on demand; counts `updatePrice()` calls. `latestAnswer()` reports what
+/// `setLatestAnswer` set, independently of the price.
 contract MockOracle is IOracle {
     uint256 public mockPrice;
     PriceStatus public mockStatus;
@@ -16,6 +17,11 @@ contract MockOracle is IOracle {
     /// @notice What `lastOutage()` reports.
     uint256 public outageDownAt;
     uint256 public outageResumedAt;
+    /// @notice What `latestAnswer()` reports ((0, 0), none, until set).
+    uint256 public latestPrice;
+    uint256 public latestUpdatedAt;
+    /// @notice Whether `latestAnswer()` alone reverts (as a primary that does not implement it).
+    bool public latestAnswerReverts;
 
     constructor(uint256 price_) {
         mockPrice = price_;
@@ -43,6 +49,21 @@ contract MockOracle is IOracle {
     function setOutage(uint256 downAt, uint256 resumedAt) external {
         outageDownAt = downAt;
         outageResumedAt = resumedAt;
+    }
+
+    /// @notice Sets what `latestAnswer()` reports.
+    function setLatestAnswer(uint256 newPrice, uint256 newUpdatedAt) external {
+        latestPrice = newPrice;
+        latestUpdatedAt = newUpdatedAt;
+    }
+
+    function setLatestAnswerReverts(bool newReverts) external {
+        latestAnswerReverts = newReverts;
+    }
+
+    function latestAnswer() external view returns (uint256, uint256) {
+        require(!reverts && !latestAnswerReverts, "MockOracle: reverts");
+        return (latestPrice, latestUpdatedAt);
     }
 
     function lastOutage() external view returns (uint256, uint256) {

@@ -500,4 +500,95 @@ contract ChainlinkOracleTest is Test {
 
         _assertPrimary(o, Math.mulDiv(quotePerCollateral * 10 ** quoteDecimals, 1e36, 10 ** collateralDecimals));
     }
+
+    // ------------------------------------------------------------------ latest answer (the fallback's anchor)
+
+    function test_latestAnswer_freshAnswerWithTheOlderFeedsTime() public {
+        vm.warp(NOW + 10 minutes);
+        ethUsd.updateAnswer(3100e8);
+        (uint256 p, uint256 updatedAt) = oracle.latestAnswer();
+        assertEq(p, 3100e24, "the price of price()");
+        (uint256 current, ) = oracle.price();
+        assertEq(p, current);
+        assertEq(updatedAt, NOW, "USDC/USD's answer (NOW) is older than ETH/USD's (NOW + 10 min)");
+        usdcUsd.updateAnswer(1e8);
+        (, updatedAt) = oracle.latestAnswer();
+        assertEq(updatedAt, NOW + 10 minutes, "both at NOW + 10 min");
+    }
+
+    function test_latestAnswer_staleAnswerStillReturnedWithItsTime() public {
+        ethUsd.updateAnswer(2780e8);
+        vm.warp(NOW + 3 days);
+        _assertInvalid(oracle);
+        (uint256 p, uint256 updatedAt) = oracle.latestAnswer();
+        assertEq(p, 2780e24);
+        assertEq(updatedAt, NOW);
+    }
+
+    function test_latestAnswer_ignoresTheSequencer() public {
+        sequencer.updateRoundData(2, 1, NOW - 10 minutes, NOW - 10 minutes);
+        _assertInvalid(oracle);
+        (uint256 p, uint256 updatedAt) = oracle.latestAnswer();
+        assertEq(p, 3e27);
+        assertEq(updatedAt, NOW);
+    }
+
+    function test_latestAnswer_directFeed() public {
+        MockV3Aggregator ethUsdc = new MockV3Aggregator(8, 2999e8);
+        ChainlinkOracle o = _deploy(ethUsdc, HEARTBEAT, NO_FEED, 0, 18, 6, NO_FEED, 0);
+        vm.warp(NOW + 1 days);
+        (uint256 p, uint256 updatedAt) = o.latestAnswer();
+        assertEq(p, 2999e24);
+        assertEq(updatedAt, NOW);
+    }
+
+    function _assertNoLatestAnswer(IOracle o) internal view {
+        (uint256 p, uint256 updatedAt) = o.latestAnswer();
+        assertEq(p, 0, "no price");
+        assertEq(updatedAt, 0, "no time");
+    }
+
+    function test_latestAnswer_noneWhenNegativeOrZero() public {
+        ethUsd.updateAnswer(-1);
+        _assertNoLatestAnswer(oracle);
+        ethUsd.updateAnswer(0);
+        _assertNoLatestAnswer(oracle);
+        ethUsd.updateAnswer(3000e8);
+        usdcUsd.updateAnswer(-1);
+        _assertNoLatestAnswer(oracle);
+    }
+
+    function test_latestAnswer_noneWhenFromTheFutureOrUndated() public {
+        ethUsd.updateRoundData(2, 3000e8, NOW + 1, NOW);
+        _assertNoLatestAnswer(oracle);
+        ethUsd.updateRoundData(3, 3000e8, 0, 0);
+        _assertNoLatestAnswer(oracle);
+    }
+
+    function test_latestAnswer_noneWhenRoundIncomplete() public {
+        vm.mockCall(
+            address(ethUsd),
+            abi.encodeWithSelector(AggregatorV3Interface.latestRoundData.selector),
+            abi.encode(uint80(5), int256(3000e8), NOW, NOW, uint80(4))
+        );
+        _assertNoLatestAnswer(oracle);
+    }
+
+    function test_latestAnswer_noneWhenAFeedReverts() public {
+        vm.mockCallRevert(address(ethUsd), abi.encodeWithSelector(AggregatorV3Interface.latestRoundData.selector), "");
+        _assertNoLatestAnswer(oracle);
+        vm.clearMockedCalls();
+        vm.mockCallRevert(address(usdcUsd), abi.encodeWithSelector(AggregatorV3Interface.latestRoundData.selector), "");
+        _assertNoLatestAnswer(oracle);
+    }
+
+    function test_latestAnswer_noneWhenThePriceDoesNotFit() public {
+        MockV3Aggregator huge = new MockV3Aggregator(8, 1e20);
+        MockV3Aggregator tiny = new MockV3Aggregator(18, 8_636_168);
+        ChainlinkOracle o = _deploy(huge, tiny, 0, 18);
+        _assertNoLatestAnswer(o);
+        tiny.updateAnswer(1e10);
+        (uint256 p, ) = o.latestAnswer();
+        assertEq(p, 1e74);
+    }
 }

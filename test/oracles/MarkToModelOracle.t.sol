@@ -20,6 +20,7 @@ contract MarkToModelOracleTest is Test {
     uint32 internal constant WINDOW = 30 minutes;
     uint128 internal constant MIN_LIQUIDITY = 1e18;
     uint256 internal constant MAX_DEVIATION = 0.05e18; // 5 %
+    uint256 internal constant MAX_ANCHOR_AGE = 1 days;
 
     /// @dev Lower address, so the pool's token0; the collateral in `oracle0`, the quote in `oracle1`.
     address internal constant TOKEN_LOW = address(0x1000);
@@ -65,7 +66,8 @@ contract MarkToModelOracleTest is Test {
                 quoteToken,
                 WINDOW,
                 MIN_LIQUIDITY,
-                MAX_DEVIATION
+                MAX_DEVIATION,
+                MAX_ANCHOR_AGE
             );
     }
 
@@ -258,6 +260,114 @@ contract MarkToModelOracleTest is Test {
         _assertStatus(o, IOracle.PriceStatus.Invalid, 0);
     }
 
+    // ------------------------------------------------------------------ anchor (audit #17, L-1)
+
+    function test_fallback_refusesTwapFarFromPrimaryLatestAnswer() public {
+        _setMeanTick(TICK_TOKEN0); // TWAP ~2999.80
+        _recordThenFailPrimary(oracle0, PRICE_3000); // the recorded anchor alone would accept it
+        // The primary's latest answer is 3158 (the TWAP is 5.009 % under it): it anchors, though nobody recorded it.
+        primary.setLatestAnswer(3158e24, NOW);
+        _assertStatus(oracle0, IOracle.PriceStatus.Invalid, 0);
+        (uint256 anchorPrice, uint256 anchorAt) = oracle0.latestAnswer();
+        assertEq(anchorPrice, 3158e24);
+        assertEq(anchorAt, NOW);
+        assertEq(oracle0.lastGoodPrice(), PRICE_3000, "nothing recorded");
+    }
+
+    function test_fallback_acceptsTwapNearPrimaryLatestAnswerWithoutAnyRecording() public {
+        _setMeanTick(TICK_TOKEN0);
+        primary.set(0, IOracle.PriceStatus.Invalid);
+        primary.setLatestAnswer(PRICE_3000, NOW - 2 hours); // stale, but the newest price the primary has
+        _assertStatus(oracle0, IOracle.PriceStatus.Fallback, TWAP_TOKEN0);
+        assertEq(oracle0.lastGoodPrice(), 0, "a fallback price is not recorded");
+    }
+
+    function test_fallback_primaryLatestAnswerWinsOverALaterRecording() public {
+        _setMeanTick(TICK_TOKEN0);
+        // Recorded at NOW: 3158 (outside the band). The primary's answer, 3000, is dated 20 h earlier (a two-feed
+        // price takes the older feed's time), yet it is the primary's newest price: it anchors.
+        _recordThenFailPrimary(oracle0, 3158e24);
+        primary.setLatestAnswer(PRICE_3000, NOW - 20 hours);
+        _assertStatus(oracle0, IOracle.PriceStatus.Fallback, TWAP_TOKEN0);
+        // Its age counts from its own time: the later recording does not extend it.
+        vm.warp(NOW - 20 hours + MAX_ANCHOR_AGE);
+        _assertStatus(oracle0, IOracle.PriceStatus.Fallback, TWAP_TOKEN0);
+        vm.warp(NOW - 20 hours + MAX_ANCHOR_AGE + 1);
+        _assertStatus(oracle0, IOracle.PriceStatus.Invalid, 0);
+    }
+
+    function test_fallback_recordedAnchorWhenPrimaryHasNoUsableLatestAnswer() public {
+        _setMeanTick(TICK_TOKEN0);
+        _recordThenFailPrimary(oracle0, PRICE_3000);
+        // Each of these would refuse the TWAP if it anchored (3158 is 5.009 % away); none does.
+        primary.setLatestAnswer(0, NOW); // no price
+        _assertStatus(oracle0, IOracle.PriceStatus.Fallback, TWAP_TOKEN0);
+        primary.setLatestAnswer(3158e24, 0); // undated
+        _assertStatus(oracle0, IOracle.PriceStatus.Fallback, TWAP_TOKEN0);
+        primary.setLatestAnswer(3158e24, NOW + 1); // from the future
+        _assertStatus(oracle0, IOracle.PriceStatus.Fallback, TWAP_TOKEN0);
+        primary.setLatestAnswer(3158e24, NOW);
+        primary.setLatestAnswerReverts(true); // a primary without latestAnswer
+        _assertStatus(oracle0, IOracle.PriceStatus.Fallback, TWAP_TOKEN0);
+        (uint256 anchorPrice, uint256 anchorAt) = oracle0.latestAnswer();
+        assertEq(anchorPrice, PRICE_3000, "the recorded price");
+        assertEq(anchorAt, NOW, "at its recording");
+    }
+
+    function test_fallback_refusesRecordedAnchorOlderThanMaxAnchorAge() public {
+        _setMeanTick(TICK_TOKEN0);
+        _recordThenFailPrimary(oracle0, PRICE_3000);
+        vm.warp(NOW + MAX_ANCHOR_AGE);
+        _assertStatus(oracle0, IOracle.PriceStatus.Fallback, TWAP_TOKEN0);
+        vm.warp(NOW + MAX_ANCHOR_AGE + 1);
+        _assertStatus(oracle0, IOracle.PriceStatus.Invalid, 0);
+    }
+
+    function test_fallback_refusesPrimaryAnswerOlderThanMaxAnchorAge() public {
+        _setMeanTick(TICK_TOKEN1);
+        primary.set(0, IOracle.PriceStatus.Invalid);
+        primary.setLatestAnswer(PRICE_3000, NOW);
+        vm.warp(NOW + MAX_ANCHOR_AGE);
+        _assertStatus(oracle1, IOracle.PriceStatus.Fallback, TWAP_TOKEN1);
+        vm.warp(NOW + MAX_ANCHOR_AGE + 1);
+        _assertStatus(oracle1, IOracle.PriceStatus.Invalid, 0);
+        // A newer answer anchors again.
+        primary.setLatestAnswer(PRICE_3000, NOW + MAX_ANCHOR_AGE);
+        _assertStatus(oracle1, IOracle.PriceStatus.Fallback, TWAP_TOKEN1);
+    }
+
+    function test_latestAnswer_isTheAnchorAndNeverATwap() public {
+        _setMeanTick(TICK_TOKEN0);
+        (uint256 anchorPrice, uint256 anchorAt) = oracle0.latestAnswer();
+        assertEq(anchorPrice, 0, "none before any");
+        assertEq(anchorAt, 0);
+        _recordThenFailPrimary(oracle0, PRICE_3000);
+        vm.warp(NOW + 1 hours);
+        _assertStatus(oracle0, IOracle.PriceStatus.Fallback, TWAP_TOKEN0);
+        (anchorPrice, anchorAt) = oracle0.latestAnswer();
+        assertEq(anchorPrice, PRICE_3000, "the recorded primary price, not the TWAP");
+        assertEq(anchorAt, NOW);
+        primary.setLatestAnswer(3010e24, NOW + 30 minutes);
+        (anchorPrice, anchorAt) = oracle0.latestAnswer();
+        assertEq(anchorPrice, 3010e24);
+        assertEq(anchorAt, NOW + 30 minutes);
+        // Another MarkToModelOracle over this one anchors on this one's anchor, not on its TWAP.
+        MarkToModelOracle outer = _deployWith(
+            oracle0,
+            address(pool),
+            TOKEN_LOW,
+            TOKEN_HIGH,
+            WINDOW,
+            MIN_LIQUIDITY,
+            0.001e18
+        );
+        (anchorPrice, anchorAt) = outer.latestAnswer();
+        assertEq(anchorPrice, 3010e24);
+        // The TWAP (2999.80) is 0.33 % from that anchor: beyond the outer 0.1 % band. The inner Fallback price is not
+        // a Primary one for the outer oracle, so it falls back on its own TWAP and refuses it.
+        _assertStatus(outer, IOracle.PriceStatus.Invalid, 0);
+    }
+
     // ------------------------------------------------------------------ TWAP conversion
 
     function test_twap_realisticPricesMatchExactValuesForBothOrders() public {
@@ -343,6 +453,9 @@ contract MarkToModelOracleTest is Test {
         assertEq(oracle0.MAX_DEVIATION(), MAX_DEVIATION);
         assertEq(oracle0.MIN_TWAP_WINDOW(), 30 minutes);
         assertEq(oracle0.MAX_DEVIATION_LIMIT(), 0.5e18);
+        assertEq(oracle0.MAX_ANCHOR_AGE(), MAX_ANCHOR_AGE);
+        assertEq(oracle0.MIN_ANCHOR_AGE_LIMIT(), 1 hours);
+        assertEq(oracle0.MAX_ANCHOR_AGE_LIMIT(), 7 days);
     }
 
     function _deployWith(
@@ -355,6 +468,29 @@ contract MarkToModelOracleTest is Test {
         uint256 maxDeviation
     ) internal returns (MarkToModelOracle) {
         return
+            _deployWith(
+                primary_,
+                pool_,
+                collateralToken,
+                quoteToken,
+                window,
+                minLiquidity,
+                maxDeviation,
+                MAX_ANCHOR_AGE
+            );
+    }
+
+    function _deployWith(
+        IOracle primary_,
+        address pool_,
+        address collateralToken,
+        address quoteToken,
+        uint32 window,
+        uint128 minLiquidity,
+        uint256 maxDeviation,
+        uint256 maxAnchorAge
+    ) internal returns (MarkToModelOracle) {
+        return
             new MarkToModelOracle(
                 primary_,
                 IUniswapV3Pool(pool_),
@@ -362,7 +498,8 @@ contract MarkToModelOracleTest is Test {
                 quoteToken,
                 window,
                 minLiquidity,
-                maxDeviation
+                maxDeviation,
+                maxAnchorAge
             );
     }
 
@@ -404,6 +541,29 @@ contract MarkToModelOracleTest is Test {
         assertEq(o.MAX_DEVIATION(), 0.5e18);
     }
 
+    function test_constructor_revertsOnMaxAnchorAgeBelowLimit() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IMarkToModelOracle.InvalidMaxAnchorAge.selector, 1 hours - 1, 1 hours, 7 days)
+        );
+        _deployWith(primary, address(pool), TOKEN_LOW, TOKEN_HIGH, WINDOW, MIN_LIQUIDITY, MAX_DEVIATION, 1 hours - 1);
+        vm.expectRevert(abi.encodeWithSelector(IMarkToModelOracle.InvalidMaxAnchorAge.selector, 0, 1 hours, 7 days));
+        _deployWith(primary, address(pool), TOKEN_LOW, TOKEN_HIGH, WINDOW, MIN_LIQUIDITY, MAX_DEVIATION, 0);
+    }
+
+    function test_constructor_revertsOnMaxAnchorAgeAboveLimit() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IMarkToModelOracle.InvalidMaxAnchorAge.selector, 7 days + 1, 1 hours, 7 days)
+        );
+        _deployWith(primary, address(pool), TOKEN_LOW, TOKEN_HIGH, WINDOW, MIN_LIQUIDITY, MAX_DEVIATION, 7 days + 1);
+    }
+
+    function test_constructor_acceptsMaxAnchorAgeLimits() public {
+        MarkToModelOracle o = _deployWith(primary, address(pool), TOKEN_LOW, TOKEN_HIGH, WINDOW, 1, 0.5e18, 1 hours);
+        assertEq(o.MAX_ANCHOR_AGE(), 1 hours);
+        o = _deployWith(primary, address(pool), TOKEN_LOW, TOKEN_HIGH, WINDOW, 1, 0.5e18, 7 days);
+        assertEq(o.MAX_ANCHOR_AGE(), 7 days);
+    }
+
     function test_constructor_revertsWhenTokensNotInPool() public {
         address other = address(0x3000);
         vm.expectRevert(
@@ -436,6 +596,26 @@ contract MarkToModelOracleTest is Test {
         uint256 next0 = _fallbackAtMeanTick(oracle0, tick + 1);
         assertGe(next0, p0, "monotonic");
         assertApproxEqRel(next0, (p0 * 10_001) / 10_000, 1e9, "one tick = 1 bp");
+    }
+
+    /// @notice The fallback is never used once the anchor, recorded or the primary's own answer, is older than
+    /// `MAX_ANCHOR_AGE`, and always used up to that age (here the TWAP sits at the anchor).
+    function testFuzz_fallback_neverAcceptedPastMaxAnchorAge(uint256 anchorAge, bool fromPrimary) public {
+        anchorAge = bound(anchorAge, 0, 30 days);
+        _setMeanTick(TICK_TOKEN0);
+        if (fromPrimary) {
+            primary.set(0, IOracle.PriceStatus.Invalid);
+            primary.setLatestAnswer(TWAP_TOKEN0, NOW);
+        } else {
+            _recordThenFailPrimary(oracle0, TWAP_TOKEN0);
+        }
+        vm.warp(NOW + anchorAge);
+        bool fresh = anchorAge <= MAX_ANCHOR_AGE;
+        _assertStatus(
+            oracle0,
+            fresh ? IOracle.PriceStatus.Fallback : IOracle.PriceStatus.Invalid,
+            fresh ? TWAP_TOKEN0 : 0
+        );
     }
 
     /// @notice The fallback is used exactly when `|twap - anchor| / anchor <= MAX_DEVIATION`, in exact arithmetic.

@@ -27,6 +27,7 @@ const FULL_RANGE_UPPER = 887_220n;
 const LIQUIDITY = 10n ** 16n;
 const TWAP_WINDOW = 1800n;
 const MAX_DEVIATION = 5n * 10n ** 16n; // 5 %
+const MAX_ANCHOR_AGE = 2n * 86_400n; // 2 days, above the USDC/USD heartbeat
 const ETH_USD_HEARTBEAT = 3600n;
 const USDC_USD_HEARTBEAT = 86_400n;
 const WETH = 10n ** 18n;
@@ -123,6 +124,7 @@ for (const collateralIsToken0 of [true, false]) {
               TWAP_WINDOW,
               minLiquidity,
               MAX_DEVIATION,
+              MAX_ANCHOR_AGE,
             ]),
           );
       const oracle = await deployOracle(LIQUIDITY / 2n);
@@ -164,6 +166,7 @@ for (const collateralIsToken0 of [true, false]) {
         weth,
         usdc,
         ethUsd,
+        usdcUsd,
         chainlink,
         oracle,
         deployOracle,
@@ -297,6 +300,31 @@ for (const collateralIsToken0 of [true, false]) {
       // Once the window is covered again, the fallback is back.
       await networkHelpers.time.increase(Number(TWAP_WINDOW));
       expect((await updatePrice(oracle)).status).to.equal(FALLBACK);
+    });
+
+    it("anchors on Chainlink's latest answer without any updatePrice, and refuses it once older than MAX_ANCHOR_AGE", async function () {
+      const { networkHelpers, weth, ethUsd, usdcUsd, oracle, swap, updatePrice } = await deploy();
+      await updatePrice(oracle); // records 3000
+      // ETH/USD publishes 2,940 (-2 %) and nobody calls updatePrice: the anchor follows the feed anyway.
+      await (await ethUsd.updateAnswer(2940n * 10n ** 8n)).wait();
+      const price2940 = (2940n * USDC * ORACLE_PRICE_SCALE) / WETH;
+      const ethUpdatedAt = (await ethUsd.latestRoundData())[3];
+      const usdcUpdatedAt = (await usdcUsd.latestRoundData())[3];
+      expect(usdcUpdatedAt < ethUpdatedAt, "USDC/USD answered at deployment, before ETH/USD's new round").to.equal(
+        true,
+      );
+      const anchorAt = usdcUpdatedAt; // the older of the two answers
+      expect(await oracle.latestAnswer()).to.deep.equal([price2940, anchorAt]);
+      expect(await oracle.lastGoodPrice()).to.equal(PRICE_3000, "not recorded");
+
+      await swap(weth, 2n * WETH); // the pool follows the market about 2 % down
+      // At exactly MAX_ANCHOR_AGE after the older feed's answer the TWAP still prices; one second later it does not.
+      await networkHelpers.time.setNextBlockTimestamp(anchorAt + MAX_ANCHOR_AGE);
+      expect((await updatePrice(oracle)).status).to.equal(FALLBACK);
+      await networkHelpers.time.setNextBlockTimestamp(anchorAt + MAX_ANCHOR_AGE + 1n);
+      const sourced = await updatePrice(oracle);
+      expect(sourced.status).to.equal(INVALID);
+      expect(sourced.price).to.equal(0n);
     });
   });
 }
