@@ -282,6 +282,32 @@ contract LendingPoolTest is BaseTest {
         assertEq(pool.totalAssets() + pool.reserveAssets(), pool.cashAssets() + pool.totalBorrowAssets());
     }
 
+    /// @dev A small pool: 200 USDC lent, 100 USDC borrowed (50 % utilization: 2.5 % a year), so one block (12 s) of
+    /// interest is 100e6 * 7.93e-10 * 12 = 0.95 units and rounds to zero.
+    function _smallPool() internal returns (uint256 borrowed, uint256 rate) {
+        _lend(200 * USDC);
+        borrowed = 100 * USDC;
+        vm.prank(address(vault));
+        pool.borrow(borrowed, BORROWER);
+        rate = irm.borrowRatePerSecond(pool.cashAssets(), borrowed);
+        assertGt(rate, 0, "a positive rate");
+    }
+
+    /// @notice I-2 (audit #17), proof on the code before the fix: accruing every block (12 s) on a small pool loses all
+    /// the interest, because each accrual rounds to zero and still moves `lastAccrual` to now.
+    function test_accrueInterest_everyBlockOnASmallPoolLosesTheInterest() public {
+        (uint256 borrowed, uint256 rate) = _smallPool();
+        uint256 blocks = 10_000; // 33 hours
+        uint256 once = Math.mulDiv(borrowed, InterestMath.compoundedGrowthDown(rate, blocks * 12), 1e18);
+        assertGt(once, 0, "one accrual over the same time would add interest");
+        for (uint256 i = 0; i < blocks; ++i) {
+            skip(12);
+            pool.accrueInterest();
+        }
+        assertEq(pool.totalBorrowAssets(), borrowed, "the debt never grew: the interest was lost");
+        assertEq(pool.lastAccrual(), block.timestamp);
+    }
+
     // ------------------------------------------------------------------ borrower side
 
     function test_borrowerFunctions_onlyVault() public {
