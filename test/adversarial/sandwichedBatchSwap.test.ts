@@ -15,12 +15,23 @@ import { USDC, WAD, deploySystem, openPosition, wethPrice } from "../helpers/sys
 const FEE = 3000n;
 const ORACLE_USD = 2300n;
 const POSITIONS = 5;
+/** The keeper's bound on each sale against the oracle value: 2 % (the pool fee and the batch's own impact fit). */
+const MAX_SLIPPAGE = 2n * 10n ** 16n;
+/** What the searcher chose against the unguarded batch (minAmountOut 0) on the code before the fix. */
+const UNGUARDED_FRONT_RUN_USD = 2_247n;
+/** The attacker's profit from that sandwich, marked at the oracle price (USDC units). */
+const UNGUARDED_ATTACKER_PROFIT = 391_884_434n;
 
 /**
  * L-3 (audit #17): a sandwich around `FlashLiquidator.liquidateMany` on a real Uniswap V3 pool (factory, pool and
  * SwapRouter from the npm artifacts). The attacker sees the keeper's batch in the mempool, sells WETH into the pool
  * first (front-run), lets the batch sell the seized collateral at the depressed price, then buys the WETH back
  * (back-run). Values are marked at the oracle price.
+ *
+ * Before the fix (commit "L-3 attack test, passes on current code") the batch swapped with `minAmountOut = 0`: the
+ * searcher pushed the pool to 2,247 (2.3 % under the oracle), every sale still covered its tranche, the keeper kept
+ * 130.8 of the 761.4 USDC it expected and the attacker made 391.9 USDC (plain arbitrage of the same batch: 82.1). Now
+ * each sale must return at least `oracleFloor(seized, oraclePrice, maxSlippage)`.
  */
 describe("Sandwiched FlashLiquidator.liquidateMany on a real Uniswap V3 pool (L-3)", function () {
   async function setup() {
@@ -93,9 +104,9 @@ describe("Sandwiched FlashLiquidator.liquidateMany on a real Uniswap V3 pool (L-
       return (weth * ORACLE_USD * USDC) / WAD + (await quote.balanceOf(trader.address));
     }
 
-    /** The keeper's batch as it sits in the mempool: every position, no profit floor. */
-    const batch = () => flash.connect(keeper).liquidateMany(ids, maxRepays, path, 0n);
-    const simulateBatch = () => flash.connect(keeper).liquidateMany.staticCall(ids, maxRepays, path, 0n);
+    /** The keeper's batch as it sits in the mempool: every position, 2 % slippage against the oracle, no profit floor. */
+    const batch = () => flash.connect(keeper).liquidateMany(ids, maxRepays, path, MAX_SLIPPAGE, 0n);
+    const simulateBatch = () => flash.connect(keeper).liquidateMany.staticCall(ids, maxRepays, path, MAX_SLIPPAGE, 0n);
 
     return {
       networkHelpers,
@@ -112,34 +123,44 @@ describe("Sandwiched FlashLiquidator.liquidateMany on a real Uniswap V3 pool (L-
     };
   }
 
-  it("attack test, passes on current code: the front-run takes the keeper's bonus and the attacker profits", async function () {
-    const {
-      networkHelpers,
-      keeper,
-      attacker,
-      arbitrageur,
-      system,
-      ids,
-      batch,
-      simulateBatch,
-      swapPoolTo,
-      markedValue,
-    } = await setup();
+  it("the old front-run makes every sale miss its oracle floor: skipped, the attacker loses, the keeper keeps its share", async function () {
+    const { keeper, attacker, system, flash, ids, batch, simulateBatch, swapPoolTo, markedValue } = await setup();
     const { engine, quote } = system;
-
-    // What the keeper expects: its batch alone, then an arbitrageur bringing the pool back to the oracle price.
     const [honestLiquidated, honestProfit] = await simulateBatch();
-    expect(honestLiquidated).to.equal(BigInt(POSITIONS));
-    const baseline = await networkHelpers.takeSnapshot();
-    await batch();
-    const arbitrageurBefore = await markedValue(arbitrageur);
-    await swapPoolTo(arbitrageur, ORACLE_USD);
-    const arbitrageProfit = (await markedValue(arbitrageur)) - arbitrageurBefore;
-    await baseline.restore();
+    expect(honestLiquidated).to.equal(BigInt(POSITIONS), "the honest batch fits the 2 % bound");
 
-    // The searcher: the lowest pool price (whole dollars) at which the batch still liquidates every position, found by
-    // simulating the pending batch after each candidate front-run.
-    let [low, high] = [1_800n, ORACLE_USD]; // the batch fails at `low`, works at `high`
+    const attackerBefore = await markedValue(attacker);
+    await swapPoolTo(attacker, UNGUARDED_FRONT_RUN_USD); // front-run
+    const receipt = await (await batch()).wait(); // the keeper's batch
+    if (receipt === null) throw new Error("no receipt");
+    await swapPoolTo(attacker, ORACLE_USD); // back-run
+    const attackerProfit = (await markedValue(attacker)) - attackerBefore;
+
+    const skipped = await engine.queryFilter(engine.filters.LiquidationSkipped, receipt.blockNumber);
+    const tooLittle = flash.interface.encodeErrorResult("Error(string)", ["Too little received"]);
+    expect(skipped.map((e) => e.args.positionId)).to.deep.equal(ids, "every position skipped");
+    for (const e of skipped) expect(e.args.reason).to.equal(tooLittle, "the router's slippage check");
+    expect(await engine.queryFilter(engine.filters.TrancheLiquidated, receipt.blockNumber)).to.have.length(0);
+    expect(await quote.balanceOf(keeper.address)).to.equal(0n, "nothing sold at the attacker's price");
+    expect(attackerProfit < 0n, `attacker ${attackerProfit}: the round trip only paid fees`).to.equal(true);
+
+    // Back at the oracle price the same batch pays the keeper exactly what it expected.
+    await batch();
+    expect(await quote.balanceOf(keeper.address)).to.equal(honestProfit, "the keeper keeps its share");
+    for (const id of ids) expect((await engine.trancheState(id)).tranchesExecuted).to.equal(1n);
+  });
+
+  it("the best front-run within the bound leaves every sale at or above its floor", async function () {
+    const { networkHelpers, keeper, attacker, system, flash, ids, batch, simulateBatch, swapPoolTo, markedValue } =
+      await setup();
+    const { engine, quote, oracle } = system;
+    const [, honestProfit] = await simulateBatch();
+    const preview = await engine.previewLiquidation(ids[0]!);
+    const [price] = await oracle.price();
+    const floorAssets = await flash.oracleFloor(preview.seizedAssets, price, MAX_SLIPPAGE);
+
+    // The searcher as before: the lowest pool price at which the batch still liquidates every position.
+    let [low, high] = [1_800n, ORACLE_USD];
     while (high - low > 1n) {
       const mid = (low + high) / 2n;
       const trial = await networkHelpers.takeSnapshot();
@@ -149,28 +170,21 @@ describe("Sandwiched FlashLiquidator.liquidateMany on a real Uniswap V3 pool (L-
       if (liquidated === BigInt(POSITIONS)) high = mid;
       else low = mid;
     }
-    const frontRunUsd = high;
-    expect(frontRunUsd < (ORACLE_USD * 98n) / 100n, "the batch tolerates a pool over 2 % under the oracle").to.equal(
-      true,
-    );
+    expect(high > UNGUARDED_FRONT_RUN_USD, `front-run to ${high}`).to.equal(true);
+    expect(high * 100n >= ORACLE_USD * 98n, "the pool can be pushed less than the 2 % bound").to.equal(true);
 
     const attackerBefore = await markedValue(attacker);
-    const keeperBefore = await quote.balanceOf(keeper.address);
-    await swapPoolTo(attacker, frontRunUsd); // front-run
-    const receipt = await (await batch()).wait(); // the keeper's batch, at the attacker's price
-    if (receipt === null) throw new Error("no receipt");
-    await swapPoolTo(attacker, ORACLE_USD); // back-run
+    await swapPoolTo(attacker, high);
+    await batch();
+    await swapPoolTo(attacker, ORACLE_USD);
     const attackerProfit = (await markedValue(attacker)) - attackerBefore;
-    const keeperProfit = (await quote.balanceOf(keeper.address)) - keeperBefore;
-
-    const tranches = await engine.queryFilter(engine.filters.TrancheLiquidated, receipt.blockNumber);
-    expect(tranches.length).to.equal(POSITIONS, "every swap executed at the bad price");
-    // The keeper keeps less than a quarter of what it expected: each swap only had to cover its own `owed` (the last
-    // one sells at the lowest price, so it binds; the earlier ones keep a little).
-    expect(keeperProfit * 4n < honestProfit, `keeper ${keeperProfit} of ${honestProfit}`).to.equal(true);
-    // The attacker made money, more than the arbitrage the keeper's own sales leave to anyone.
-    expect(attackerProfit > 0n, `attacker ${attackerProfit}`).to.equal(true);
-    expect(attackerProfit > arbitrageProfit, `attacker ${attackerProfit}, arbitrage ${arbitrageProfit}`).to.equal(true);
-    for (const id of ids) expect((await engine.trancheState(id)).tranchesExecuted).to.equal(1n);
+    const keeperProfit = await quote.balanceOf(keeper.address);
+    // Every sale returned at least its floor, so the keeper keeps at least floor − owed per position.
+    const owed = preview.repaidAssets + preview.protocolFee;
+    expect(keeperProfit >= BigInt(POSITIONS) * (floorAssets - owed), `keeper ${keeperProfit}`).to.equal(true);
+    // What is left to take is the bound less the batch's own impact: the keeper keeps over three quarters (before the
+    // fix: under a quarter) and the attacker makes less than half of the unguarded sandwich.
+    expect(keeperProfit * 4n > honestProfit * 3n, `keeper ${keeperProfit} of ${honestProfit}`).to.equal(true);
+    expect(attackerProfit * 2n < UNGUARDED_ATTACKER_PROFIT, `attacker ${attackerProfit}`).to.equal(true);
   });
 });
