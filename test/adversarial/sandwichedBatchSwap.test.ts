@@ -83,7 +83,7 @@ describe("Sandwiched FlashLiquidator.liquidateMany on a real Uniswap V3 pool (L-
       const current = (await pool.slot0()).sqrtPriceX96;
       if (limit === current) return;
       const sellWeth = limit < current === BigInt(wethAddress) < BigInt(usdcAddress);
-      const [tokenIn, tokenOut]: MockERC20[] = sellWeth ? [collateral, quote] : [quote, collateral];
+      const [tokenIn, tokenOut]: [MockERC20, MockERC20] = sellWeth ? [collateral, quote] : [quote, collateral];
       await (
         await uniswap.router.connect(trader).exactInputSingle({
           tokenIn: await tokenIn.getAddress(),
