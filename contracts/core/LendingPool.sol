@@ -44,8 +44,10 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
     uint256 public totalBorrowShares;
     /// @inheritdoc ILendingPool
     uint256 public reserveAssets;
-    /// @inheritdoc ILendingPool
-    uint256 public lastAccrual;
+    /// @dev One slot: the time up to which interest has accrued, and the fraction of a unit of interest accrued but
+    /// not yet added to the debt, scaled by WAD (below WAD), carried to the next accrual so rounding loses nothing.
+    uint64 private _lastAccrual;
+    uint192 private _interestRemainder;
 
     modifier onlyVault() {
         if (msg.sender != vault) revert OnlyVault(msg.sender);
@@ -79,7 +81,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
         interestRateModel = interestRateModel_;
         reserveFactor = reserveFactor_;
         insuranceFund = insuranceFund_;
-        lastAccrual = block.timestamp;
+        _lastAccrual = uint64(block.timestamp);
     }
 
     // ------------------------------------------------------------------ governance
@@ -127,48 +129,55 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
 
     /// @inheritdoc ILendingPool
     function expectedBalances() public view returns (uint256 cash, uint256 borrowAssets, uint256 reserves) {
-        (cash, borrowAssets, reserves, , , ) = _expectedBalances();
-    }
-
-    /// @dev Balances after accruing now, and what the accrual adds.
-    function _expectedBalances()
-        internal
-        view
-        returns (
-            uint256 cash,
-            uint256 borrowAssets,
-            uint256 reserves,
-            uint256 interestAssets,
-            uint256 reserveInterestAssets,
-            uint256 ratePerSecond
-        )
-    {
         cash = cashAssets;
         borrowAssets = totalBorrowAssets;
         reserves = reserveAssets;
-        uint256 elapsed = block.timestamp - lastAccrual;
-        if (elapsed == 0 || borrowAssets == 0) return (cash, borrowAssets, reserves, 0, 0, 0);
-        ratePerSecond = interestRateModel.borrowRatePerSecond(cash, borrowAssets);
-        interestAssets = Math.mulDiv(borrowAssets, InterestMath.compoundedGrowthDown(ratePerSecond, elapsed), WAD);
-        reserveInterestAssets = Math.mulDiv(interestAssets, reserveFactor, WAD);
+        (uint256 interestAssets, , ) = _pendingInterest(cash, borrowAssets);
         borrowAssets += interestAssets;
-        reserves += reserveInterestAssets;
+        reserves += Math.mulDiv(interestAssets, reserveFactor, WAD);
+    }
+
+    /// @inheritdoc ILendingPool
+    function lastAccrual() external view returns (uint256) {
+        return _lastAccrual;
+    }
+
+    /// @inheritdoc ILendingPool
+    function interestRemainder() external view returns (uint256) {
+        return _interestRemainder;
+    }
+
+    /// @dev Interest since the last accrual, in whole units, with the fraction left over and the rate used:
+    /// `interestAssets * WAD + remainder = borrowAssets * growth + previous remainder`, with
+    /// `growth = compoundedGrowthDown(rate, elapsed)`. The remainder is dropped once nothing is borrowed (no borrower
+    /// is left to owe it).
+    function _pendingInterest(
+        uint256 cash,
+        uint256 borrowAssets
+    ) internal view returns (uint256 interestAssets, uint256 remainder, uint256 ratePerSecond) {
+        uint256 elapsed = block.timestamp - _lastAccrual;
+        if (borrowAssets == 0) return (0, 0, 0);
+        if (elapsed == 0) return (0, _interestRemainder, 0);
+        ratePerSecond = interestRateModel.borrowRatePerSecond(cash, borrowAssets);
+        uint256 growth = InterestMath.compoundedGrowthDown(ratePerSecond, elapsed);
+        interestAssets = Math.mulDiv(borrowAssets, growth, WAD);
+        remainder = mulmod(borrowAssets, growth, WAD) + _interestRemainder;
+        if (remainder >= WAD) {
+            ++interestAssets;
+            remainder -= WAD;
+        }
     }
 
     function _accrueInterest() internal {
-        if (block.timestamp == lastAccrual) return;
-        (
-            ,
-            uint256 borrowAssets,
-            uint256 reserves,
-            uint256 interestAssets,
-            uint256 reserveInterestAssets,
-            uint256 ratePerSecond
-        ) = _expectedBalances();
-        lastAccrual = block.timestamp;
+        if (block.timestamp == _lastAccrual) return;
+        uint256 borrowAssets = totalBorrowAssets;
+        (uint256 interestAssets, uint256 remainder, uint256 ratePerSecond) = _pendingInterest(cashAssets, borrowAssets);
+        // remainder < WAD < 2^192
+        (_lastAccrual, _interestRemainder) = (uint64(block.timestamp), uint192(remainder));
         if (interestAssets == 0) return;
-        totalBorrowAssets = borrowAssets;
-        reserveAssets = reserves;
+        uint256 reserveInterestAssets = Math.mulDiv(interestAssets, reserveFactor, WAD);
+        totalBorrowAssets = borrowAssets + interestAssets;
+        reserveAssets += reserveInterestAssets;
         emit AccrueInterest(interestAssets, reserveInterestAssets, ratePerSecond);
     }
 

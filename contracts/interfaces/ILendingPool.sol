@@ -14,7 +14,8 @@ import {IInterestRateModel} from "./IInterestRateModel.sol";
 /// offset of 6 (OpenZeppelin virtual shares) against first-depositor inflation. Borrow shares use 1e6 virtual shares
 /// and 1 virtual asset; debt converts to assets rounded up.
 interface ILendingPool is IERC4626 {
-    /// @notice Emitted when interest accrues.
+    /// @notice Emitted when interest accrues: at least one whole unit (a smaller amount is carried in
+    /// `interestRemainder` without an event).
     /// @param interestAssets Interest added to the borrowed assets.
     /// @param reserveAssets Part of it set aside for the insurance fund.
     /// @param borrowRatePerSecond Rate used (WAD per second).
@@ -73,8 +74,14 @@ interface ILendingPool is IERC4626 {
     function totalBorrowShares() external view returns (uint256);
     /// @notice Interest set aside for the insurance fund and not yet swept (stored value).
     function reserveAssets() external view returns (uint256);
-    /// @notice Timestamp of the last accrual.
+    /// @notice Time up to which interest has accrued: the last accrual, whether or not it added a whole unit.
     function lastAccrual() external view returns (uint256);
+    /// @notice Interest accrued up to `lastAccrual` but below one unit, not yet in `totalBorrowAssets` (quote units
+    /// scaled by 1e18, below 1e18).
+    /// @dev Carried to the next accrual, so a pool accrued every block (where one block of interest rounds to zero)
+    /// loses nothing: the interest added over any sequence of accruals is the sum of each interval's exact interest,
+    /// rounded down once. Dropped when nothing is borrowed. It is never in the ERC-4626 `totalAssets()`.
+    function interestRemainder() external view returns (uint256);
 
     /// @notice Balances as they would be after accruing now: cash, borrowed assets, reserves.
     function expectedBalances() external view returns (uint256 cash, uint256 borrowAssets, uint256 reserves);
@@ -89,7 +96,12 @@ interface ILendingPool is IERC4626 {
     /// @notice Current borrow rate per second (WAD).
     function borrowRatePerSecond() external view returns (uint256);
 
-    /// @notice Accrues interest up to now.
+    /// @notice Accrues interest up to now: `borrowAssets * growth + interestRemainder` (WAD-scaled) is added in whole
+    /// units, the fraction is carried (see `interestRemainder`).
+    /// @dev Each interval is charged at the rate of the balances it had (every function that changes them accrues
+    /// first). Accruing in k steps adds at least what one accrual over the same time adds, less one unit: the carried
+    /// fraction removes the per-step rounding, and compounding and the truncated series only add. It adds at most
+    /// continuous compounding at the rate of each interval, so splitting an interval cannot charge more than that.
     function accrueInterest() external;
 
     /// @notice Lends `assets` to `receiver` against new borrow shares (rounded up). Only the MarginVault.

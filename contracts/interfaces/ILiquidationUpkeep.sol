@@ -16,14 +16,17 @@ import {AutomationCompatibleInterface} from "@chainlink/contracts/src/v0.8/autom
 interface ILiquidationUpkeep is AutomationCompatibleInterface {
     /// @notice How a market's collateral is sold.
     /// @param path Uniswap V3 path from the market's collateral to its quote token (empty: market not served).
+    /// @param maxSlippage Largest shortfall of each sale against the oracle value of what it sells (WAD, at most the
+    /// FlashLiquidator's `MAX_SLIPPAGE`); a sale below it is skipped (see `IFlashLiquidator.liquidateMany`).
     /// @param minProfit Least total profit of one `performUpkeep` (quote units); below it the perform reverts.
     struct Route {
         bytes path;
+        uint256 maxSlippage;
         uint256 minProfit;
     }
 
     /// @notice Emitted when the owner sets a market's route.
-    event SetRoute(uint256 indexed marketId, bytes path, uint256 minProfit);
+    event SetRoute(uint256 indexed marketId, bytes path, uint256 maxSlippage, uint256 minProfit);
     /// @notice Emitted when the owner sets the only account allowed to perform (zero: anyone).
     event SetForwarder(address indexed forwarder);
     /// @notice Emitted by every `performUpkeep`.
@@ -57,7 +60,8 @@ interface ILiquidationUpkeep is AutomationCompatibleInterface {
     ) external view override returns (bool upkeepNeeded, bytes memory performData);
 
     /// @notice Sets how a market's collateral is sold. Only the owner.
-    function setRoute(uint256 marketId, bytes calldata path, uint256 minProfit) external;
+    /// @dev Reverts with `IFlashLiquidator.SlippageTooHigh` when `maxSlippage` is above the FlashLiquidator's bound.
+    function setRoute(uint256 marketId, bytes calldata path, uint256 maxSlippage, uint256 minProfit) external;
 
     /// @notice Restricts `performUpkeep` to `forwarder` (the Automation forwarder), or opens it with zero. Only the
     /// owner.

@@ -5,6 +5,7 @@ import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
 
 import {IFlashLiquidator} from "../interfaces/IFlashLiquidator.sol";
@@ -19,6 +20,15 @@ import {IMarginVault} from "../interfaces/IMarginVault.sol";
 /// the quote left over is the profit, sent to the owner. Nothing is held between calls.
 contract FlashLiquidator is IFlashLiquidator, Ownable2Step {
     using SafeERC20 for IERC20;
+
+    /// @inheritdoc IFlashLiquidator
+    uint256 public constant MAX_SLIPPAGE = 0.2e18;
+    uint256 private constant WAD = 1e18;
+    uint256 private constant ORACLE_PRICE_SCALE = 1e36;
+    /// @dev `maxSlippage` of 100 %: the oracle floor is 0, so only the caller's `minAmountOut` guards the sale.
+    uint256 private constant NO_ORACLE_FLOOR = WAD;
+    /// @dev `data` of the callback: `minAmountOut` (32 bytes), `maxSlippage` (32 bytes), then the path.
+    uint256 private constant PATH_OFFSET = 64;
 
     /// @dev A Uniswap V3 path is a token (20 bytes) followed by (fee (3 bytes), token (20 bytes)) hops.
     uint256 private constant ADDR_SIZE = 20;
@@ -61,7 +71,7 @@ contract FlashLiquidator is IFlashLiquidator, Ownable2Step {
     ) external onlyOperator returns (uint256 profit) {
         IERC20 quote = _pathOut(path);
         uint256 balanceBefore = quote.balanceOf(address(this));
-        engine.liquidate(positionId, maxRepayAssets, address(this), abi.encodePacked(minAmountOut, path));
+        engine.liquidate(positionId, maxRepayAssets, address(this), _callbackData(minAmountOut, NO_ORACLE_FLOOR, path));
         profit = _payProfit(quote, balanceBefore, minProfit);
     }
 
@@ -70,22 +80,20 @@ contract FlashLiquidator is IFlashLiquidator, Ownable2Step {
         uint256[] calldata positionIds,
         uint256[] calldata maxRepayAssets,
         bytes calldata path,
+        uint256 maxSlippage,
         uint256 minProfit
     ) external onlyOperator returns (uint256 liquidated, uint256 profit) {
-        IERC20 quote = _pathOut(path);
-        uint256 balanceBefore = quote.balanceOf(address(this));
-        liquidated = engine.liquidateMany(
-            positionIds,
-            maxRepayAssets,
-            address(this),
-            abi.encodePacked(uint256(0), path)
-        );
-        profit = _payProfit(quote, balanceBefore, minProfit);
+        if (maxSlippage > MAX_SLIPPAGE) revert SlippageTooHigh(maxSlippage, MAX_SLIPPAGE);
+        return
+            _liquidateMany(positionIds, maxRepayAssets, _pathOut(path), _callbackData(0, maxSlippage, path), minProfit);
     }
 
     /// @inheritdoc ITrancheLiquidationCallback
-    /// @dev `data` is `abi.encodePacked(minAmountOut, path)`, built by `liquidate` / `liquidateMany`; the engine only
-    /// calls back the account that called it, so only this contract's own calls reach here with its data.
+    /// @dev `data` is `abi.encodePacked(minAmountOut, maxSlippage, path)`, built by `liquidate` (`maxSlippage` 100 %:
+    /// no oracle floor) or `liquidateMany` (`minAmountOut` 0); the engine only calls back the account that called it,
+    /// so only this contract's own calls reach here with its data. The sale's minimum is the larger of `minAmountOut`
+    /// and `oracleFloor(seizedAssets, price, maxSlippage)`, `price` read from the market's oracle: the engine refreshed
+    /// it in this transaction and reverts before the callback when it is invalid.
     function onTrancheLiquidation(
         uint256 positionId,
         uint256 repaidAssets,
@@ -94,24 +102,14 @@ contract FlashLiquidator is IFlashLiquidator, Ownable2Step {
         bytes calldata data
     ) external {
         if (msg.sender != address(engine)) revert NotEngine(msg.sender);
-        bytes calldata path = data[32:];
+        bytes calldata path = data[PATH_OFFSET:];
         IMarginVault.Market memory market = vault.market(vault.position(positionId).marketId);
-        IERC20 quote = IERC20(IERC4626(address(market.pool)).asset());
-        IERC20 pathIn = IERC20(address(bytes20(path[:ADDR_SIZE])));
-        IERC20 pathOut = _pathOut(path);
-        if (pathIn != market.collateralToken || pathOut != quote) {
-            revert PathMismatch(
-                positionId,
-                address(pathIn),
-                address(pathOut),
-                address(market.collateralToken),
-                address(quote)
-            );
-        }
+        IERC20 quote = _checkPath(positionId, path, market);
 
         uint256 owed = repaidAssets + protocolFee;
         uint256 amountOut;
         if (seizedAssets > 0) {
+            uint256 minAmountOut = _minAmountOut(data, market, seizedAssets);
             market.collateralToken.forceApprove(address(router), seizedAssets);
             amountOut = router.exactInput(
                 ISwapRouter.ExactInputParams({
@@ -119,7 +117,7 @@ contract FlashLiquidator is IFlashLiquidator, Ownable2Step {
                     recipient: address(this),
                     deadline: block.timestamp,
                     amountIn: seizedAssets,
-                    amountOutMinimum: uint256(bytes32(data[:32]))
+                    amountOutMinimum: minAmountOut
                 })
             );
         }
@@ -145,6 +143,25 @@ contract FlashLiquidator is IFlashLiquidator, Ownable2Step {
         return account == owner() || _operators[account];
     }
 
+    /// @inheritdoc IFlashLiquidator
+    function oracleFloor(uint256 seizedAssets, uint256 price, uint256 maxSlippage) public pure returns (uint256) {
+        uint256 valueAssets = Math.mulDiv(seizedAssets, price, ORACLE_PRICE_SCALE, Math.Rounding.Ceil);
+        return Math.mulDiv(valueAssets, WAD - maxSlippage, WAD, Math.Rounding.Ceil);
+    }
+
+    /// @dev The batch through the engine, then the profit (split out of `liquidateMany` for the stack).
+    function _liquidateMany(
+        uint256[] calldata positionIds,
+        uint256[] calldata maxRepayAssets,
+        IERC20 quote,
+        bytes memory data,
+        uint256 minProfit
+    ) internal returns (uint256 liquidated, uint256 profit) {
+        uint256 balanceBefore = quote.balanceOf(address(this));
+        liquidated = engine.liquidateMany(positionIds, maxRepayAssets, address(this), data);
+        profit = _payProfit(quote, balanceBefore, minProfit);
+    }
+
     /// @dev Checks the call's profit against `minProfit`, then sends it to the owner.
     function _payProfit(IERC20 quote, uint256 balanceBefore, uint256 minProfit) internal returns (uint256 profit) {
         profit = quote.balanceOf(address(this)) - balanceBefore;
@@ -153,6 +170,49 @@ contract FlashLiquidator is IFlashLiquidator, Ownable2Step {
             address receiver = owner();
             quote.safeTransfer(receiver, profit);
             emit LiquidationProfit(address(quote), receiver, profit);
+        }
+    }
+
+    /// @dev Reverts unless `path` sells the market's collateral for its quote token; returns the quote token.
+    function _checkPath(
+        uint256 positionId,
+        bytes calldata path,
+        IMarginVault.Market memory market
+    ) internal view returns (IERC20 quote) {
+        quote = IERC20(IERC4626(address(market.pool)).asset());
+        IERC20 pathIn = IERC20(address(bytes20(path[:ADDR_SIZE])));
+        IERC20 pathOut = _pathOut(path);
+        if (pathIn != market.collateralToken || pathOut != quote) {
+            revert PathMismatch(
+                positionId,
+                address(pathIn),
+                address(pathOut),
+                address(market.collateralToken),
+                address(quote)
+            );
+        }
+    }
+
+    /// @dev The callback's `data`: `abi.encodePacked(minAmountOut, maxSlippage, path)`.
+    function _callbackData(
+        uint256 minAmountOut,
+        uint256 maxSlippage,
+        bytes calldata path
+    ) internal pure returns (bytes memory) {
+        return abi.encodePacked(minAmountOut, maxSlippage, path);
+    }
+
+    /// @dev The sale's minimum: the caller's `minAmountOut`, raised to the oracle floor unless `maxSlippage` is 100 %.
+    function _minAmountOut(
+        bytes calldata data,
+        IMarginVault.Market memory market,
+        uint256 seizedAssets
+    ) internal view returns (uint256 minAmountOut) {
+        minAmountOut = uint256(bytes32(data[:32]));
+        uint256 maxSlippage = uint256(bytes32(data[32:PATH_OFFSET]));
+        if (maxSlippage < NO_ORACLE_FLOOR) {
+            (uint256 price, ) = market.oracle.price();
+            minAmountOut = Math.max(minAmountOut, oracleFloor(seizedAssets, price, maxSlippage));
         }
     }
 

@@ -86,15 +86,28 @@ contract LiquidationUpkeep is ILiquidationUpkeep, Ownable2Step {
         for (uint256 i = 0; i < ids.length; ++i) {
             maxRepays[i] = type(uint256).max;
         }
-        (uint256 liquidated, uint256 profit) = flashLiquidator.liquidateMany(ids, maxRepays, r.path, r.minProfit);
+        (uint256 liquidated, uint256 profit) = flashLiquidator.liquidateMany(
+            ids,
+            maxRepays,
+            r.path,
+            r.maxSlippage,
+            r.minProfit
+        );
         emit UpkeepPerformed(marketId, ids.length, liquidated, profit);
     }
 
     /// @inheritdoc ILiquidationUpkeep
-    function setRoute(uint256 marketId, bytes calldata path, uint256 minProfit) external onlyOwner {
+    function setRoute(
+        uint256 marketId,
+        bytes calldata path,
+        uint256 maxSlippage,
+        uint256 minProfit
+    ) external onlyOwner {
         if (address(vault.market(marketId).pool) == address(0)) revert IMarginVault.UnknownMarket(marketId);
-        _routes[marketId] = Route({path: path, minProfit: minProfit});
-        emit SetRoute(marketId, path, minProfit);
+        uint256 limit = flashLiquidator.MAX_SLIPPAGE();
+        if (maxSlippage > limit) revert IFlashLiquidator.SlippageTooHigh(maxSlippage, limit);
+        _routes[marketId] = Route({path: path, maxSlippage: maxSlippage, minProfit: minProfit});
+        emit SetRoute(marketId, path, maxSlippage, minProfit);
     }
 
     /// @inheritdoc ILiquidationUpkeep

@@ -13,6 +13,8 @@
  * Parameters (`Sluice`):
  * - `minDelay`: the timelock's delay once bootstrapped (seconds);
  * - `swapPath`: Uniswap V3 path selling the market's collateral for the quote asset (hex: token, fee, token);
+ * - `maxSlippage`: the upkeep's bound on each sale against the oracle value of what it sells (WAD, at most the
+ *   FlashLiquidator's `MAX_SLIPPAGE`, 20 %);
  * - `minProfit`: the upkeep's minimum profit per perform (quote units);
  * - `upkeepForwarder`: the Chainlink Automation forwarder allowed to perform (zero address: anyone).
  */
@@ -44,6 +46,7 @@ export default buildModule("Sluice", (m) => {
     m.encodeFunctionCall(upkeep, "setRoute", [
       marketId,
       m.getParameter<string>("swapPath"),
+      m.getParameter<bigint>("maxSlippage"),
       m.getParameter<bigint>("minProfit"),
     ]),
     m.encodeFunctionCall(upkeep, "setForwarder", [m.getParameter<string>("upkeepForwarder")]),

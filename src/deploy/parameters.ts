@@ -65,7 +65,7 @@ export interface SluiceParameters {
   };
   Market: { riskParams: RiskParamsInput };
   Periphery: { swapRouter: string; keeperOwner: string };
-  Sluice: { minDelay: bigint; swapPath: string; minProfit: bigint; upkeepForwarder: string };
+  Sluice: { minDelay: bigint; swapPath: string; maxSlippage: bigint; minProfit: bigint; upkeepForwarder: string };
   /** Present when the chain has no original V3 SwapRouter: `npm run deploy` deploys one (deploy/modules/UniswapRouter.ts). */
   UniswapRouter?: { factory: string; weth9: string };
   /** Local chains only (deploy/modules/LocalMocks.ts). */
@@ -99,6 +99,8 @@ export const MAX_BONUS = WAD / 4n;
 export const MAX_TRANCHE_COOLDOWN = 86_400n;
 /** `MarginVault.MAX_WINDOW`. */
 export const MAX_WINDOW = 7n * 86_400n;
+/** `FlashLiquidator.MAX_SLIPPAGE`. */
+export const MAX_SLIPPAGE = WAD / 5n;
 /** `LendingPool.MAX_RESERVE_FACTOR`. */
 export const MAX_RESERVE_FACTOR = WAD / 2n;
 /** `InterestRateModel.MAX_BASE_RATE_PER_YEAR` and `MAX_SLOPE_PER_YEAR`. */
@@ -155,7 +157,7 @@ const MODULE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   ],
   Market: ["riskParams"],
   Periphery: ["swapRouter", "keeperOwner"],
-  Sluice: ["minDelay", "swapPath", "minProfit", "upkeepForwarder"],
+  Sluice: ["minDelay", "swapPath", "maxSlippage", "minProfit", "upkeepForwarder"],
   UniswapRouter: ["factory", "weth9"],
   LocalMocks: ["ethUsdAnswer"],
 };
@@ -423,9 +425,13 @@ export function validateParameters(json: unknown, context: ValidationContext): S
   const Sluice = {
     minDelay: s.uint("minDelay"),
     swapPath: validateSwapPath(json.Sluice, s, Oracles.collateralToken, Core.quoteToken),
+    maxSlippage: s.uint("maxSlippage"),
     minProfit: s.uint("minProfit"),
     upkeepForwarder: s.address("upkeepForwarder", true),
   };
+  if (Sluice.maxSlippage > MAX_SLIPPAGE) {
+    s.problem("maxSlippage", `must be at most ${wad(MAX_SLIPPAGE)}, got ${wad(Sluice.maxSlippage)}`);
+  }
   if (!local && Sluice.minDelay < MIN_PUBLIC_TIMELOCK_DELAY) {
     s.problem(
       "minDelay",

@@ -199,7 +199,8 @@ export async function deployLocalSluice(deployer: Signer, options: LocalSluiceOp
   );
   const lens = await new PositionLens__factory(deployer).deploy(await vault.getAddress(), await engine.getAddress());
   const swapPath = encodePath([wethAddress, usdcAddress], [FEE]);
-  await (await upkeep.setRoute(1n, swapPath, 0n)).wait();
+  // Each sale at most 2 % under the oracle value (fee and price impact included), no minimum profit.
+  await (await upkeep.setRoute(1n, swapPath, 2n * 10n ** 16n, 0n)).wait();
 
   const registry = parseRegistry({
     chainId: network.chainId.toString(),

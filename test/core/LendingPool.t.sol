@@ -282,6 +282,118 @@ contract LendingPoolTest is BaseTest {
         assertEq(pool.totalAssets() + pool.reserveAssets(), pool.cashAssets() + pool.totalBorrowAssets());
     }
 
+    /// @dev A small pool: 200 USDC lent, 100 USDC borrowed (50 % utilization: 2.5 % a year), so one block (12 s) of
+    /// interest is 100e6 * 7.93e-10 * 12 = 0.95 units and rounds to zero.
+    function _smallPool() internal returns (uint256 borrowed, uint256 rate) {
+        _lend(200 * USDC);
+        borrowed = 100 * USDC;
+        vm.prank(address(vault));
+        pool.borrow(borrowed, BORROWER);
+        rate = irm.borrowRatePerSecond(pool.cashAssets(), borrowed);
+        assertGt(rate, 0, "a positive rate");
+    }
+
+    /// @notice I-2 (audit #17). Before the fix each accrual rounded its interest down and still moved `lastAccrual`,
+    /// so accruing every block (12 s) on this pool left the debt at 100 USDC for 10,000 blocks (commit "I-2 proof
+    /// test, passes on current code"). Now the fraction is carried: the debt grows by what one accrual over the same
+    /// 33 hours adds, within one unit.
+    function test_accrueInterest_everyBlockOnASmallPoolKeepsTheInterest() public {
+        (uint256 borrowed, uint256 rate) = _smallPool();
+        uint256 blocks = 10_000; // 33 hours
+        uint256 once = Math.mulDiv(borrowed, InterestMath.compoundedGrowthDown(rate, blocks * 12), 1e18);
+        assertGt(once, 9_000, "one accrual over the same time adds about 9,500 units");
+        uint256 events;
+        vm.recordLogs();
+        for (uint256 i = 0; i < blocks; ++i) {
+            skip(12);
+            pool.accrueInterest();
+        }
+        events = vm.getRecordedLogs().length;
+        uint256 accrued = pool.totalBorrowAssets() - borrowed;
+        assertApproxEqAbs(accrued, once, 1, "every block: the same interest as one accrual");
+        assertGe(accrued + 1, once);
+        assertEq(pool.lastAccrual(), block.timestamp, "the clock still moves with every accrual");
+        assertLt(pool.interestRemainder(), 1e18);
+        assertGt(events, blocks / 2 - 1, "an AccrueInterest for each whole unit, none for nothing");
+        assertLe(events, once);
+    }
+
+    function test_accrueInterest_carriesTheFractionAndEmitsOnlyWholeUnits() public {
+        (uint256 borrowed, uint256 rate) = _smallPool();
+        uint256 growth = InterestMath.compoundedGrowthDown(rate, 12);
+        assertLt(borrowed * growth, 1e18, "one block is under a unit");
+        skip(12);
+        vm.recordLogs();
+        pool.accrueInterest();
+        assertEq(vm.getRecordedLogs().length, 0, "no event for nothing added");
+        assertEq(pool.totalBorrowAssets(), borrowed);
+        assertEq(pool.interestRemainder(), borrowed * growth, "the fraction is carried");
+        skip(12);
+        uint256 carried = 2 * borrowed * growth; // the rate is unchanged: the debt did not move
+        vm.expectEmit(address(pool));
+        emit ILendingPool.AccrueInterest(1, 0, rate); // 10 % of one unit rounds to no reserve
+        pool.accrueInterest();
+        assertEq(pool.totalBorrowAssets(), borrowed + 1, "two blocks make a unit");
+        assertEq(pool.interestRemainder(), carried - 1e18);
+        assertEq(pool.totalAssets(), 200 * USDC + 1, "lenders see whole units only");
+    }
+
+    function test_interestRemainder_droppedOnceNothingIsBorrowed() public {
+        (uint256 borrowed, ) = _smallPool();
+        skip(12);
+        pool.accrueInterest();
+        assertGt(pool.interestRemainder(), 0);
+        uint256 shares = pool.totalBorrowShares();
+        quote.mint(address(pool), borrowed);
+        vm.prank(address(vault));
+        pool.repay(shares, borrowed);
+        assertEq(pool.totalBorrowAssets(), 0);
+        skip(12);
+        pool.accrueInterest();
+        assertEq(pool.interestRemainder(), 0, "no borrower is left to owe it");
+    }
+
+    /// @notice Fuzz: accruing in k steps of any length adds at least what one accrual over the same time adds, less
+    /// one unit, and not much more. Why: the carried fraction makes the k steps add the sum of their exact interest
+    /// rounded down once; each step compounds on the last (`(1 + g(a))(1 + g(b)) ≥ 1 + g(a + b)` for the truncated
+    /// series `g`) at a rate that only rises as the debt, and so the utilization, grows. Above: compounding at most
+    /// 4 % a year over at most 300 days and the rate's rise with utilization stay under 5 %.
+    function testFuzz_accrueInterest_inKStepsNeverLessThanOnceLessOneUnit(
+        uint256 lent,
+        uint256 borrowed,
+        uint256 k,
+        uint256 seed
+    ) public {
+        lent = bound(lent, 100 * USDC, 10_000_000 * USDC);
+        borrowed = bound(borrowed, 1, (lent * 7) / 10); // below the kink, also once interest is added
+        k = bound(k, 1, 20);
+        _lend(lent);
+        vm.prank(address(vault));
+        pool.borrow(borrowed, BORROWER);
+        uint256[] memory steps = new uint256[](k);
+        uint256 total;
+        for (uint256 i = 0; i < k; ++i) {
+            steps[i] = bound(uint256(keccak256(abi.encode(seed, i))), 1, 15 days);
+            total += steps[i];
+        }
+
+        uint256 snapshot = vm.snapshotState();
+        skip(total);
+        pool.accrueInterest();
+        uint256 once = pool.totalBorrowAssets() - borrowed;
+        vm.revertToState(snapshot);
+
+        for (uint256 i = 0; i < k; ++i) {
+            skip(steps[i]);
+            pool.accrueInterest();
+        }
+        uint256 inSteps = pool.totalBorrowAssets() - borrowed;
+        assertGe(inSteps + 1, once, "k steps never add less than one accrual, less one unit");
+        assertLe(inSteps, once + once / 20 + 1, "nor much more");
+        assertLt(pool.interestRemainder(), 1e18);
+        assertEq(pool.totalAssets() + pool.reserveAssets(), pool.cashAssets() + pool.totalBorrowAssets());
+    }
+
     // ------------------------------------------------------------------ borrower side
 
     function test_borrowerFunctions_onlyVault() public {

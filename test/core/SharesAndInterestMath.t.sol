@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Test} from "forge-std/Test.sol";
 
 import {InterestMath} from "../../contracts/libraries/InterestMath.sol";
@@ -52,5 +53,19 @@ contract SharesAndInterestMathTest is Test {
         assertLe(g1, g2);
         uint256 x = rate * t1;
         assertGe(g1, x, "at least simple interest");
+    }
+
+    /// @notice Fuzz: two accruals compound to at least one over the same time, `(1 + g(a))(1 + g(b)) ≥ 1 + g(a + b)`,
+    /// within the series' rounding (each term rounds down by under a wei). Why: for the truncated series
+    /// `g(x) = x + x²/2 + x³/6`, `g(a + b) − g(a) − g(b) = ab + ab(a + b)/2 ≤ g(a)g(b)`. This is why LendingPool's
+    /// accrual in steps, with the fraction carried, never adds less than one accrual over the same time.
+    function testFuzz_compoundedGrowth_twoStepsCompoundToAtLeastOne(uint256 rate, uint256 a, uint256 b) public pure {
+        rate = bound(rate, 0, uint256(1e18) / 365 days); // up to 100 % a year
+        a = bound(a, 0, 182 days);
+        b = bound(b, 0, 182 days);
+        uint256 ga = InterestMath.compoundedGrowthDown(rate, a);
+        uint256 gb = InterestMath.compoundedGrowthDown(rate, b);
+        uint256 steps = Math.mulDiv(1e18 + ga, 1e18 + gb, 1e18);
+        assertGe(steps + 8, 1e18 + InterestMath.compoundedGrowthDown(rate, a + b));
     }
 }

@@ -193,6 +193,8 @@ describe("deploy: parameter files and their validation", () => {
     it("refuses a kink of 100 %", () => expectNamed(edit("Core", { kink: 10n ** 18n }), "Core.kink"));
     it("refuses a timelock delay under a day on a public network", () =>
       expectNamed(edit("Sluice", { minDelay: 3600 }), "Sluice.minDelay"));
+    it("refuses an upkeep slippage above the FlashLiquidator's 20 %", () =>
+      expectNamed(edit("Sluice", { maxSlippage: 2n * 10n ** 17n + 1n }), "Sluice.maxSlippage"));
     it("accepts a short delay on a local network", () => {
       const json = filled("mainnet");
       json.Sluice = { ...json.Sluice, minDelay: 60 };

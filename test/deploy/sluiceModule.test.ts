@@ -89,6 +89,8 @@ describe("deploy: the Sluice Ignition module on the in-process network (localhos
     expect(await upkeep.flashLiquidator()).to.equal(a.flashLiquidator);
     const route = await upkeep.route(1n);
     expect(route.path).to.equal(deployment.parameters.Sluice.swapPath);
+    expect(route.maxSlippage).to.equal(deployment.parameters.Sluice.maxSlippage);
+    expect(route.minProfit).to.equal(deployment.parameters.Sluice.minProfit);
     const lens = PositionLens__factory.connect(a.positionLens!, ethers.provider);
     expect((await lens.marketSummary(1n)).pool).to.equal(a.lendingPool);
     const timelock = TimelockController__factory.connect(a.timelock!, ethers.provider);

@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
 
 import {IFlashLiquidator} from "../../contracts/interfaces/IFlashLiquidator.sol";
@@ -164,16 +165,160 @@ contract FlashLiquidatorTest is PeripheryBaseTest {
 
         vm.prank(OWNER);
         vm.expectRevert(abi.encodeWithSelector(IFlashLiquidator.ProfitTooLow.selector, 2 * eachProfit, 3 * eachProfit));
-        flash.liquidateMany(ids, maxRepays, path, 3 * eachProfit);
+        flash.liquidateMany(ids, maxRepays, path, 0.01e18, 3 * eachProfit);
 
         vm.prank(OWNER);
-        (uint256 liquidated, uint256 profit) = flash.liquidateMany(ids, maxRepays, path, 2 * eachProfit);
+        (uint256 liquidated, uint256 profit) = flash.liquidateMany(ids, maxRepays, path, 0.01e18, 2 * eachProfit);
         assertEq(liquidated, 2);
         assertEq(profit, 2 * eachProfit);
         assertEq(quote.balanceOf(OWNER), 2 * eachProfit);
         assertEq(router.swaps(), 2, "the healthy position sold nothing");
         assertEq(vault.debtAssetsOf(healthy), 21_000 * USDC);
         assertEq(vault.debtAssetsOf(second), 21_000 * USDC - repaid);
+    }
+
+    // ------------------------------------------------------------------ the batch's oracle floor (L-3)
+
+    /// @dev One-position batch of the set-up position with `maxSlippage`, by the owner.
+    function _sellBatch(uint256 maxSlippage) internal returns (uint256 liquidated, uint256 profit) {
+        uint256[] memory ids = new uint256[](1);
+        ids[0] = positionId;
+        uint256[] memory maxRepays = new uint256[](1);
+        maxRepays[0] = type(uint256).max;
+        vm.prank(OWNER);
+        return flash.liquidateMany(ids, maxRepays, path, maxSlippage, 0);
+    }
+
+    function test_liquidateMany_rejectsASlippageAboveTheBound() public {
+        assertEq(flash.MAX_SLIPPAGE(), 0.2e18);
+        uint256[] memory none = new uint256[](0);
+        vm.prank(OWNER);
+        vm.expectRevert(abi.encodeWithSelector(IFlashLiquidator.SlippageTooHigh.selector, 0.2e18 + 1, 0.2e18));
+        flash.liquidateMany(none, none, path, 0.2e18 + 1, 0);
+        vm.prank(OWNER);
+        (uint256 liquidated, uint256 profit) = flash.liquidateMany(none, none, path, 0.2e18, 0);
+        assertEq(liquidated + profit, 0, "the bound itself is allowed");
+    }
+
+    function test_liquidateMany_skipsASaleBelowTheOracleFloorAndKeepsTheRest() public {
+        uint256 second = _openPosition(10e18, 21_000 * USDC);
+        oracle.setPrice(_price(2300));
+        router.setRate((_price(2300) * 98) / 100); // the pool pays 2 % under the oracle (the bonus still covers it)
+        (uint256 repaid, uint256 seized, uint256 fee) = _expectedCappedTranche(2300);
+        uint256 proceeds = (seized * ((_price(2300) * 98) / 100)) / 1e36;
+        assertGt(proceeds, repaid + fee, "without the floor the sale would pay");
+        uint256[] memory ids = new uint256[](2);
+        (ids[0], ids[1]) = (positionId, second);
+        uint256[] memory maxRepays = new uint256[](2);
+        maxRepays[0] = maxRepays[1] = type(uint256).max;
+
+        // 1 % tolerated: both sales fall short of the floor; the engine skips them with the router's reason.
+        bytes memory reason = abi.encodeWithSignature("Error(string)", "Too little received");
+        vm.expectEmit(address(engine));
+        emit ILiquidationEngine.LiquidationSkipped(positionId, reason);
+        vm.expectEmit(address(engine));
+        emit ILiquidationEngine.LiquidationSkipped(second, reason);
+        vm.prank(OWNER);
+        (uint256 liquidated, uint256 profit) = flash.liquidateMany(ids, maxRepays, path, 0.01e18, 0);
+        assertEq(liquidated, 0);
+        assertEq(profit, 0);
+        assertEq(router.swaps(), 0, "nothing sold");
+        assertEq(vault.debtAssetsOf(positionId), 21_000 * USDC);
+        assertEq(collateral.balanceOf(address(flash)), 0, "the seized collateral went back with the revert");
+
+        // 2.1 % tolerated (2 % and the rounding of the stand-in's rate): the floor is met and both are liquidated.
+        vm.prank(OWNER);
+        (liquidated, profit) = flash.liquidateMany(ids, maxRepays, path, 0.021e18, 0);
+        assertEq(liquidated, 2);
+        assertEq(profit, 2 * (proceeds - repaid - fee));
+        assertEq(quote.balanceOf(OWNER), profit);
+    }
+
+    function test_liquidateMany_saleAtTheFloorPassesOneUnitBelowIsSkipped() public {
+        oracle.setPrice(_price(2300));
+        (uint256 repaid, uint256 seized, uint256 fee) = _expectedCappedTranche(2300);
+        uint256 floorAssets = flash.oracleFloor(seized, _price(2300), 0.01e18);
+        // The stand-in router's rate at which the sale returns exactly the floor (seized < 1e36).
+        uint256 rateAtFloor = Math.mulDiv(floorAssets, 1e36, seized, Math.Rounding.Ceil);
+        assertEq((seized * rateAtFloor) / 1e36, floorAssets);
+        assertEq((seized * (rateAtFloor - 1)) / 1e36, floorAssets - 1);
+
+        uint256 snapshot = vm.snapshotState();
+        router.setRate(rateAtFloor - 1);
+        (uint256 liquidated, ) = _sellBatch(0.01e18);
+        assertEq(liquidated, 0, "one unit under the floor");
+        vm.revertToState(snapshot);
+        router.setRate(rateAtFloor);
+        uint256 profit;
+        (liquidated, profit) = _sellBatch(0.01e18);
+        assertEq(liquidated, 1, "exactly the floor");
+        assertEq(profit, floorAssets - repaid - fee);
+    }
+
+    function test_liquidate_hasNoOracleFloor() public {
+        oracle.setPrice(_price(2300));
+        router.setRate((_price(2300) * 98) / 100);
+        (uint256 repaid, uint256 seized, uint256 fee) = _expectedCappedTranche(2300);
+        uint256 proceeds = (seized * ((_price(2300) * 98) / 100)) / 1e36;
+        assertEq(_sell(0, 0), proceeds - repaid - fee, "only the caller's own minimums guard a single tranche");
+    }
+
+    function test_oracleFloor_examples() public view {
+        uint256 price = _price(2300);
+        assertEq(flash.oracleFloor(1e18, price, 0.01e18), 2_277 * USDC, "1 WETH at 2,300 less 1 %");
+        assertEq(flash.oracleFloor(1e18, price, 0), 2_300 * USDC);
+        assertEq(flash.oracleFloor(1e18, price, 1e18), 0, "100 %: no floor");
+        assertEq(flash.oracleFloor(0, price, 0), 0);
+        assertEq(flash.oracleFloor(1, 1, 0), 1, "a value of 1e-36 rounds up to one unit");
+        // 1e-9 WETH is worth 2.3 units: up to 3, less half is 1.5, up to 2 (the exact 1.15 also gives 2).
+        assertEq(flash.oracleFloor(1e9, price, 0.5e18), 2);
+    }
+
+    /// @notice Fuzz: the floor is the exact `seized * price * (1 - maxSlippage) / 1e36` rounded up, or one unit above
+    /// it (two roundings up), never below; and a larger slippage never raises it.
+    function testFuzz_oracleFloor_isTheValueLessSlippageRoundedUp(
+        uint256 seizedAssets,
+        uint256 price,
+        uint256 maxSlippage,
+        uint256 moreSlippage
+    ) public view {
+        seizedAssets = bound(seizedAssets, 0, 1e30); // up to 1e12 tokens of 18 decimals
+        price = bound(price, 0, 1e48); // up to 1e12 quote units per collateral unit
+        maxSlippage = bound(maxSlippage, 0, 1e18);
+        moreSlippage = bound(moreSlippage, maxSlippage, 1e18);
+        uint256 floorAssets = flash.oracleFloor(seizedAssets, price, maxSlippage);
+        uint256 exactUp = Math.mulDiv(seizedAssets, price * (1e18 - maxSlippage), 1e54, Math.Rounding.Ceil);
+        assertGe(floorAssets, exactUp, "never below the value less slippage");
+        assertLe(floorAssets, exactUp + 1, "at most one unit above it");
+        assertLe(flash.oracleFloor(seizedAssets, price, moreSlippage), floorAssets, "monotone in the slippage");
+    }
+
+    /// @notice Fuzz: a batch sale is executed exactly when it meets both the oracle floor and the tranche's cost; then
+    /// the owner gets proceeds − repaid − fee; otherwise the position is skipped and nothing changes.
+    function testFuzz_liquidateMany_executesOnlySalesAboveTheFloor(uint256 rateBps, uint256 maxSlippage) public {
+        rateBps = bound(rateBps, 9_000, 11_000);
+        maxSlippage = bound(maxSlippage, 0, 0.2e18);
+        uint256 price = _price(2300);
+        uint256 rate = (price * rateBps) / 10_000;
+        oracle.setPrice(price);
+        router.setRate(rate);
+        ILiquidationEngine.Preview memory preview = engine.previewLiquidation(positionId);
+        uint256 proceeds = (preview.seizedAssets * rate) / 1e36;
+        uint256 owed = preview.repaidAssets + preview.protocolFee;
+        bool sells = proceeds >= flash.oracleFloor(preview.seizedAssets, price, maxSlippage) && proceeds >= owed;
+        (uint256 liquidated, uint256 profit) = _sellBatch(maxSlippage);
+        if (sells) {
+            assertEq(liquidated, 1);
+            assertEq(profit, proceeds - owed);
+            assertEq(vault.debtAssetsOf(positionId), 21_000 * USDC - preview.repaidAssets);
+        } else {
+            assertEq(liquidated, 0);
+            assertEq(profit, 0);
+            assertEq(vault.debtAssetsOf(positionId), 21_000 * USDC);
+            assertEq(router.swaps(), 0);
+        }
+        assertEq(quote.balanceOf(address(flash)), 0);
+        assertEq(collateral.balanceOf(address(flash)), 0);
     }
 
     function test_liquidate_fullCloseRepaysAllDebtAndSellsTheSeizedCollateral() public {
@@ -218,7 +363,7 @@ contract FlashLiquidatorTest is PeripheryBaseTest {
         flash.setOperator(BOT, false);
         vm.prank(BOT);
         vm.expectRevert(abi.encodeWithSelector(IFlashLiquidator.NotOperator.selector, BOT));
-        flash.liquidateMany(new uint256[](0), new uint256[](0), path, 0);
+        flash.liquidateMany(new uint256[](0), new uint256[](0), path, 0, 0);
         vm.prank(OWNER);
         vm.expectRevert(IFlashLiquidator.ZeroAddress.selector);
         flash.setOperator(address(0), true);
@@ -226,7 +371,7 @@ contract FlashLiquidatorTest is PeripheryBaseTest {
 
     function test_onTrancheLiquidation_onlyFromTheEngine() public {
         vm.expectRevert(abi.encodeWithSelector(IFlashLiquidator.NotEngine.selector, address(this)));
-        flash.onTrancheLiquidation(positionId, 1, 1, 0, abi.encodePacked(uint256(0), path));
+        flash.onTrancheLiquidation(positionId, 1, 1, 0, abi.encodePacked(uint256(0), uint256(0), path));
     }
 
     function test_sweep_onlyOwnerRecoversTokens() public {

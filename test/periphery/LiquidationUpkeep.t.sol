@@ -24,6 +24,8 @@ contract LiquidationUpkeepTest is PeripheryBaseTest {
     FlashLiquidator internal flash;
     LiquidationUpkeep internal upkeep;
     bytes internal path;
+    /// @dev The routes' bound on each sale against the oracle (1 %): the router stand-in sells at the oracle price.
+    uint256 internal constant SLIPPAGE = 0.01e18;
 
     function setUp() public override {
         super.setUp();
@@ -33,7 +35,7 @@ contract LiquidationUpkeepTest is PeripheryBaseTest {
         path = abi.encodePacked(address(collateral), uint24(3000), address(quote));
         vm.startPrank(OWNER);
         flash.setOperator(address(upkeep), true);
-        upkeep.setRoute(marketId, path, 0);
+        upkeep.setRoute(marketId, path, SLIPPAGE, 0);
         vm.stopPrank();
     }
 
@@ -147,7 +149,7 @@ contract LiquidationUpkeepTest is PeripheryBaseTest {
         ILiquidationEngine.Preview memory p = engine.previewLiquidation(positionId);
         uint256 profit = (p.seizedAssets * _price(2300)) / 1e36 - p.repaidAssets - p.protocolFee;
         vm.prank(OWNER);
-        upkeep.setRoute(marketId, path, profit + 1);
+        upkeep.setRoute(marketId, path, SLIPPAGE, profit + 1);
         vm.expectRevert(abi.encodeWithSelector(IFlashLiquidator.ProfitTooLow.selector, profit, profit + 1));
         upkeep.performUpkeep(performData);
         assertEq(engine.trancheState(positionId).tranchesExecuted, 0);
@@ -191,19 +193,23 @@ contract LiquidationUpkeepTest is PeripheryBaseTest {
     function test_setRoute_onlyOwnerAndKnownMarkets() public {
         vm.prank(OTHER);
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, OTHER));
-        upkeep.setRoute(marketId, path, 5);
+        upkeep.setRoute(marketId, path, 0.02e18, 5);
         vm.prank(OTHER);
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, OTHER));
         upkeep.setForwarder(OTHER);
         vm.prank(OWNER);
         vm.expectRevert(abi.encodeWithSelector(IMarginVault.UnknownMarket.selector, 42));
-        upkeep.setRoute(42, path, 5);
-        vm.expectEmit(address(upkeep));
-        emit ILiquidationUpkeep.SetRoute(marketId, path, 5);
+        upkeep.setRoute(42, path, 0.02e18, 5);
         vm.prank(OWNER);
-        upkeep.setRoute(marketId, path, 5);
+        vm.expectRevert(abi.encodeWithSelector(IFlashLiquidator.SlippageTooHigh.selector, 0.2e18 + 1, 0.2e18));
+        upkeep.setRoute(marketId, path, 0.2e18 + 1, 5);
+        vm.expectEmit(address(upkeep));
+        emit ILiquidationUpkeep.SetRoute(marketId, path, 0.02e18, 5);
+        vm.prank(OWNER);
+        upkeep.setRoute(marketId, path, 0.02e18, 5);
         ILiquidationUpkeep.Route memory r = upkeep.route(marketId);
         assertEq(r.path, path);
+        assertEq(r.maxSlippage, 0.02e18);
         assertEq(r.minProfit, 5);
     }
 
