@@ -12,7 +12,7 @@ import { Interface, type Log, type Signer } from "ethers";
 
 import { IOracle__factory } from "../../typechain-types/factories/contracts/interfaces/IOracle__factory.js";
 import { Keeper, type Attempt } from "../keeper/keeper.js";
-import { CONFIG_DEFAULTS, type KeeperConfig } from "../keeper/config.js";
+import { CONFIG_BOUNDS, CONFIG_DEFAULTS, type KeeperConfig } from "../keeper/config.js";
 import { createLogger } from "../keeper/logger.js";
 import { KeeperMetrics } from "../keeper/metrics.js";
 import { TxSender } from "../keeper/txSender.js";
@@ -321,6 +321,11 @@ export async function runPolicy(
     marketIds: "all",
     strategy: "flash",
     minProfitQuote: "0",
+    // The loosest oracle floor (20 % under the oracle value, below what any tranche owes): the simulation has no
+    // searcher to sandwich the keeper, and a tight floor would refuse the baselines' large sales for their own price
+    // impact (measured: a 2 % floor turned close-factor-50 and full to 74,647 and 175,815 USDC of bad debt on
+    // crash-40), which would flatter the incremental policy. A keeper on a public mempool keeps the 2 % default.
+    maxSlippageBps: CONFIG_BOUNDS.maxSlippageBps,
     maxGasPriceWei: undefined,
     pollIntervalMs: CONFIG_DEFAULTS.pollIntervalMs,
     pageSize: CONFIG_DEFAULTS.pageSize,

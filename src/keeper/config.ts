@@ -27,6 +27,7 @@ export const STRATEGIES: readonly Strategy[] = ["own-capital", "flash"];
 export const CONFIG_DEFAULTS = {
   strategy: "flash" as Strategy,
   minProfitQuote: "0",
+  maxSlippageBps: 200,
   pollIntervalMs: 2_000,
   pageSize: 500,
   metricsPort: 9_464,
@@ -40,6 +41,8 @@ export const CONFIG_BOUNDS = {
   minPollIntervalMs: 100,
   /** Largest `--page-size` (positions per read). */
   maxPageSize: 5_000,
+  /** Largest `--max-slippage-bps`: the FlashLiquidator's `MAX_SLIPPAGE` (20 %). */
+  maxSlippageBps: 2_000,
 } as const;
 
 const REDACTED = "[redacted]";
@@ -104,6 +107,11 @@ export interface KeeperConfig {
    * convert with {@link parseUnitsStrict} once the quote token's decimals are known.
    */
   minProfitQuote: string;
+  /**
+   * Flash strategy: each sale of seized collateral must return at least its value at the market oracle's price less
+   * this many basis points (`FlashLiquidator.oracleFloor`), so a sandwich can take at most that much (1..2000).
+   */
+  maxSlippageBps: number;
   /** Highest gas price to pay (base fee + priority fee, or legacy gas price), in wei; undefined = no cap. */
   maxGasPriceWei: bigint | undefined;
   /** Pause between scans (ms, ≥ 100). */
@@ -196,6 +204,13 @@ const FLAGS: readonly FlagSpec[] = [
     env: "SLUICE_MIN_PROFIT",
     value: "<quote>",
     description: `minimum profit per liquidation in quote units, e.g. 5.5 (default: ${CONFIG_DEFAULTS.minProfitQuote})`,
+  },
+  {
+    name: "max-slippage-bps",
+    type: "string",
+    env: "SLUICE_MAX_SLIPPAGE_BPS",
+    value: "<bps>",
+    description: `flash strategy: a sale must return at least the oracle value less this many basis points, 1..${CONFIG_BOUNDS.maxSlippageBps} (default: ${CONFIG_DEFAULTS.maxSlippageBps}, 2 %: a sandwich takes at most 2 % of a sale)`,
   },
   {
     name: "max-gas-price",
@@ -471,6 +486,13 @@ export function parseKeeperConfig(
     CONFIG_BOUNDS.maxPageSize,
     `an integer from 1 to ${CONFIG_BOUNDS.maxPageSize}`,
   );
+  const maxSlippageBps = integer(
+    "max-slippage-bps",
+    CONFIG_DEFAULTS.maxSlippageBps,
+    1,
+    CONFIG_BOUNDS.maxSlippageBps,
+    `an integer number of basis points from 1 to ${CONFIG_BOUNDS.maxSlippageBps} (the FlashLiquidator's 20 % bound)`,
+  );
   const metricsPort = integer(
     "metrics-port",
     CONFIG_DEFAULTS.metricsPort,
@@ -512,6 +534,7 @@ export function parseKeeperConfig(
     marketIds,
     strategy,
     minProfitQuote,
+    maxSlippageBps,
     maxGasPriceWei,
     pollIntervalMs,
     pageSize,
@@ -568,6 +591,7 @@ export function redactConfig(config: KeeperConfig): Record<string, string | numb
     marketIds: config.marketIds === "all" ? "all" : config.marketIds.map((id) => id.toString()),
     strategy: config.strategy,
     minProfitQuote: config.minProfitQuote,
+    maxSlippageBps: config.maxSlippageBps,
     maxGasPriceGwei: config.maxGasPriceWei === undefined ? null : formatGwei(config.maxGasPriceWei),
     pollIntervalMs: config.pollIntervalMs,
     pageSize: config.pageSize,

@@ -330,7 +330,16 @@ export class Keeper {
     try {
       if (config.strategy === "flash") {
         const flash = IFlashLiquidator__factory.connect(registry.contracts.FlashLiquidator!, provider);
-        const args = [positionId, MaxUint256, context.market.swapPath, 0n, 0n] as const;
+        // The sale must return at least the oracle value of the collateral less --max-slippage-bps (the contract's
+        // own `oracleFloor`, so the rule lives in one place): a sandwich can take no more than that.
+        const [price] = await this.#rpc("oracle", () =>
+          IOracle__factory.connect(context.market.oracle, provider).price(),
+        );
+        const slippageWad = BigInt(config.maxSlippageBps) * 10n ** 14n;
+        const minAmountOut = await this.#rpc("oracle", () =>
+          flash.oracleFloor(preview.seizedAssets, price, slippageWad),
+        );
+        const args = [positionId, MaxUint256, context.market.swapPath, minAmountOut, 0n] as const;
         const data = flash.interface.encodeFunctionData("liquidate", [...args]);
         const to = await flash.getAddress();
         const profit = await this.#rpc("simulate", () => flash.liquidate.staticCall(...args, { from }));

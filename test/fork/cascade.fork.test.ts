@@ -126,4 +126,34 @@ describe(`Fork suite: crash cascade liquidated in tranches by the keeper [${MODE
     expect(tranchesTotal).to.be.greaterThan(BOOK.length, "capped tranches: more tranches than positions");
     expect(await world.usdc.balanceOf(await world.keeper.getAddress())).to.be.greaterThan(0n, "the keeper profited");
   });
+
+  it("the keeper's oracle floor (--max-slippage-bps 200) refuses a sale into a pool pushed 3 % under the feed that would still have paid the tranche, and sells once the pool is back", async function () {
+    const scenario = await fixture.load();
+    const { world, sluice } = scenario;
+    const p0 = world.startEthUsd;
+    const owner = world.borrowers[0]!;
+    const id = await openPosition(scenario, owner, 40n * WAD, debtForRatio(40n * WAD, p0, (1400n * WAD) / 1000n));
+    // Both keepers read the markets while every position is healthy (start() runs a first scan).
+    const unguarded = await startKeeper(scenario, { maxSlippageBps: 2_000 });
+    const keeper = await startKeeper(scenario, { maxSlippageBps: 200 });
+    const usd = (p0 * 779n) / 1000n; // ratio 1.09: a partial tranche at a bonus of about 5.7 %
+    await setEthUsd(world, usd);
+    // A front-run: the pool pushed 3 % under the feed. The sale still covers repaid + fee (bonus 5.7 % > 3 % + fees),
+    // so only the floor (2 % under the oracle value) refuses it.
+    await movePoolTo(world, (usd * 97n) / 100n);
+
+    const snapshot = await scenario.connection.networkHelpers.takeSnapshot();
+    const sold = await unguarded.scanOnce();
+    expect(sold.filter((a) => a.result === "success")).to.have.length(1, "a 20 % floor sells into the pushed pool");
+    await snapshot.restore();
+
+    const refused = await keeper.scanOnce();
+    expect(refused.filter((a) => a.result === "success")).to.have.length(0, "the 2 % floor refuses it");
+    expect((await sluice.engine.trancheState(id)).tranchesExecuted).to.equal(0n);
+
+    await movePoolTo(world, usd);
+    const done = await keeper.scanOnce();
+    expect(done.filter((a) => a.result === "success")).to.have.length(1, "the pool back at the feed: sold");
+    expect((await sluice.engine.trancheState(id)).tranchesExecuted).to.equal(1n);
+  });
 });

@@ -106,7 +106,7 @@ export function debtForRatio(collateral: bigint, usd: bigint, ratio: bigint): bi
 }
 
 /** The keeper bot's own code, in process: `strategy: "flash"`, sending through its TxSender as the keeper account. */
-export async function startKeeper(scenario: ScenarioWorld): Promise<Keeper> {
+export async function startKeeper(scenario: ScenarioWorld, overrides: Partial<KeeperConfig> = {}): Promise<Keeper> {
   const { world, sluice } = scenario;
   const parsed = parseKeeperConfig(
     ["--rpc-url", "http://in-process.invalid", "--chain-id", sluice.registry.chainId.toString(), "--dry-run"],
@@ -114,7 +114,14 @@ export async function startKeeper(scenario: ScenarioWorld): Promise<Keeper> {
   );
   if (parsed.help) throw new Error("unexpected --help");
   // The configuration a real run would parse, but sending: the signer is the node's unlocked keeper account.
-  const config: KeeperConfig = { ...parsed, dryRun: false, strategy: "flash", metricsPort: 0, logLevel: "silent" };
+  const config: KeeperConfig = {
+    ...parsed,
+    dryRun: false,
+    strategy: "flash",
+    metricsPort: 0,
+    logLevel: "silent",
+    ...overrides,
+  };
   const logger = createLogger("silent");
   const metrics = new KeeperMetrics();
   const sender = new TxSender(world.keeper, world.provider, { logger, metrics, receiptPollMs: 20 });

@@ -75,6 +75,7 @@ describe("keeper config", function () {
       expect(config.marketIds).to.equal("all");
       expect(config.strategy).to.equal("flash");
       expect(config.minProfitQuote).to.equal("0");
+      expect(config.maxSlippageBps).to.equal(200);
       expect(config.maxGasPriceWei).to.equal(undefined);
       expect(config.pollIntervalMs).to.equal(2_000);
       expect(config.pageSize).to.equal(500);
@@ -188,6 +189,19 @@ describe("keeper config", function () {
         "--metrics-port must be a port number from 0 (disabled) to 65535, got '70000'",
         "--log-level must be one of fatal, error, warn, info, debug, trace, silent, got 'loud'",
       ]);
+    });
+
+    it("test_parse_maxSlippageBps_acceptsTheFlashLiquidatorsRangeOnly", function () {
+      const ok = parse([...BASE_ARGS, "--max-slippage-bps", "150"], { SLUICE_PRIVATE_KEY: PRIVATE_KEY });
+      expect(ok.maxSlippageBps).to.equal(150);
+      for (const bad of ["0", "2001", "1.5", "-3"]) {
+        const error = problemsOf([...BASE_ARGS, "--max-slippage-bps", bad], { SLUICE_PRIVATE_KEY: PRIVATE_KEY });
+        expect(error.problems).to.deep.equal([
+          `--max-slippage-bps must be an integer number of basis points from 1 to 2000 (the FlashLiquidator's 20 % bound), got '${bad}'`,
+        ]);
+      }
+      const fromEnv = problemsOf(BASE_ARGS, { SLUICE_PRIVATE_KEY: PRIVATE_KEY, SLUICE_MAX_SLIPPAGE_BPS: "5000" });
+      expect(fromEnv.problems[0]).to.match(/^SLUICE_MAX_SLIPPAGE_BPS must be an integer/);
     });
 
     it("test_parse_namesTheEnvironmentVariableWhenTheValueCameFromIt", function () {
