@@ -321,10 +321,9 @@ export async function runPolicy(
     marketIds: "all",
     strategy: "flash",
     minProfitQuote: "0",
-    // The loosest oracle floor (20 % under the oracle value, below what any tranche owes): the simulation has no
-    // searcher to sandwich the keeper, and a tight floor would refuse the baselines' large sales for their own price
-    // impact (measured: a 2 % floor turned close-factor-50 and full to 74,647 and 175,815 USDC of bad debt on
-    // crash-40), which would flatter the incremental policy. A keeper on a public mempool keeps the 2 % default.
+    // The loosest oracle floor (the keeper's default): the simulation has no searcher to sandwich the keeper, and a
+    // tight floor refuses the baselines' large sales for their own price impact (measured with 200 bps:
+    // close-factor-50 and full left 74,647 and 175,815 USDC of bad debt on crash-40), which would flatter incremental.
     maxSlippageBps: CONFIG_BOUNDS.maxSlippageBps,
     maxGasPriceWei: undefined,
     pollIntervalMs: CONFIG_DEFAULTS.pollIntervalMs,

@@ -27,7 +27,7 @@ export const STRATEGIES: readonly Strategy[] = ["own-capital", "flash"];
 export const CONFIG_DEFAULTS = {
   strategy: "flash" as Strategy,
   minProfitQuote: "0",
-  maxSlippageBps: 200,
+  maxSlippageBps: 2_000,
   pollIntervalMs: 2_000,
   pageSize: 500,
   metricsPort: 9_464,
@@ -110,6 +110,8 @@ export interface KeeperConfig {
   /**
    * Flash strategy: each sale of seized collateral must return at least its value at the market oracle's price less
    * this many basis points (`FlashLiquidator.oracleFloor`), so a sandwich can take at most that much (1..2000).
+   * Default 2000, the loosest (below what any tranche owes): a tight floor cannot tell a sandwich from the sale's own
+   * price impact and refuses large full closes (the bad-debt scenario of the fork suite fails at 200).
    */
   maxSlippageBps: number;
   /** Highest gas price to pay (base fee + priority fee, or legacy gas price), in wei; undefined = no cap. */
@@ -210,7 +212,7 @@ const FLAGS: readonly FlagSpec[] = [
     type: "string",
     env: "SLUICE_MAX_SLIPPAGE_BPS",
     value: "<bps>",
-    description: `flash strategy: a sale must return at least the oracle value less this many basis points, 1..${CONFIG_BOUNDS.maxSlippageBps} (default: ${CONFIG_DEFAULTS.maxSlippageBps}, 2 %: a sandwich takes at most 2 % of a sale)`,
+    description: `flash strategy: a sale must return at least the oracle value less this many basis points, 1..${CONFIG_BOUNDS.maxSlippageBps} (default: ${CONFIG_DEFAULTS.maxSlippageBps}, the loosest; a tight floor also refuses a large sale for its own price impact)`,
   },
   {
     name: "max-gas-price",

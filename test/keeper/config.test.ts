@@ -75,7 +75,7 @@ describe("keeper config", function () {
       expect(config.marketIds).to.equal("all");
       expect(config.strategy).to.equal("flash");
       expect(config.minProfitQuote).to.equal("0");
-      expect(config.maxSlippageBps).to.equal(200);
+      expect(config.maxSlippageBps).to.equal(2_000);
       expect(config.maxGasPriceWei).to.equal(undefined);
       expect(config.pollIntervalMs).to.equal(2_000);
       expect(config.pageSize).to.equal(500);
