@@ -1,21 +1,27 @@
 /**
- * `npm run bench -- [--full] [--repeat 3] [--efficiency-positions 50] [--out BENCHMARKS.md]`: the gas comparison
- * against Morpho Blue and Aave V3, `liquidateMany` scaling, lens scans and keeper reaction for 1,000 and 10,000
- * positions (and 50,000 with `--full`), and liquidation efficiency on the demo simulator; writes BENCHMARKS.md and
- * the raw results to reports/bench/bench.json. Run `bash bench/build.sh` first (`npm run bench` does).
+ * `npm run bench -- [--full] [--repeat 3] [--efficiency-positions 50] [--out BENCHMARKS.md] [--gas-only]
+ * [--json FILE]`: the gas comparison against Morpho Blue and Aave V3 with a breakdown of each tranche's gas,
+ * `liquidateMany` scaling, lens scans and keeper reaction for 1,000 and 10,000 positions (and 50,000 with `--full`),
+ * and liquidation efficiency on the demo simulator; writes BENCHMARKS.md and the raw results to
+ * reports/bench/bench.json. `--gas-only` runs the gas comparison alone and prints it (BENCHMARKS.md is left as it
+ * is); `--json FILE` writes the gas figures as JSON (bench/gas/json.ts). Run `bash bench/build.sh` first
+ * (`npm run bench` does).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
 import { DEFAULT_EFFICIENCY_POSITIONS, measureEfficiency } from "./efficiency.js";
 import { compareGas } from "./gas/compare.js";
+import { gasJson } from "./gas/json.js";
 import { openChain } from "./lib/chain.js";
 import { machineInfo } from "./lib/machine.js";
 import { DEFAULT_SIZES, FULL_SIZE, benchOne, type LensScanResult } from "./lensScan.js";
-import { benchmarksMarkdown, type BenchResults } from "./report.js";
+import { benchmarksMarkdown, gasMarkdown, type BenchResults, type BreakdownBaseline } from "./report.js";
 
 const USAGE =
-  "usage: npm run bench -- [--full] [--repeat 3] [--efficiency-positions 50] [--out BENCHMARKS.md]\n" +
+  "usage: npm run bench -- [--full] [--repeat 3] [--efficiency-positions 50] [--out BENCHMARKS.md] [--gas-only] [--json FILE]\n" +
+  "  --gas-only                the gas comparison alone, printed (BENCHMARKS.md is not rewritten)\n" +
+  '  --json FILE               also writes the gas figures as JSON: {"gas": {"sluice": {...}, "morpho": {...}, "aave": {...}}}\n' +
   "  --full                    adds a 50,000-position book to the lens and keeper section (several more minutes)\n" +
   "  --repeat N                whole-market lens scans per book, median reported (1..20)\n" +
   "  --efficiency-positions N  positions per simulated book in the efficiency section (1..5000)";
@@ -26,6 +32,8 @@ const { values } = parseArgs({
     "efficiency-positions": { type: "string", default: String(DEFAULT_EFFICIENCY_POSITIONS) },
     repeat: { type: "string", default: "3" },
     out: { type: "string", default: "BENCHMARKS.md" },
+    "gas-only": { type: "boolean", default: false },
+    json: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -46,6 +54,8 @@ if (!Number.isInteger(efficiencyPositions) || efficiencyPositions < 1 || efficie
   process.exit(2);
 }
 
+/** Sluice's tranche breakdown before the lean-hot-path work (issue #18), for the "before" column. */
+const BASELINE_PATH = "bench/gas-baseline.json";
 const seconds: Record<string, number> = {};
 async function timed<T>(name: string, run: () => Promise<T>): Promise<T> {
   const started = performance.now();
@@ -60,11 +70,22 @@ const machine = machineInfo();
 const gas = await timed("gas", async () => {
   const chain = await openChain();
   try {
-    return await compareGas(chain.signers, { anchors: true });
+    return await compareGas(chain, { anchors: true, breakdown: true });
   } finally {
     await chain.close();
   }
 });
+const baseline = existsSync(BASELINE_PATH)
+  ? (JSON.parse(readFileSync(BASELINE_PATH, "utf8")) as BreakdownBaseline)
+  : undefined;
+if (values.json !== undefined) {
+  writeFileSync(values.json, `${JSON.stringify(gasJson(gas), null, 2)}\n`);
+  console.log(`bench: wrote the gas figures to ${values.json}`);
+}
+if (values["gas-only"] === true) {
+  console.log(gasMarkdown(gas, baseline));
+  process.exit(0);
+}
 const sizes: number[] = [...DEFAULT_SIZES];
 if (values.full === true) sizes.push(FULL_SIZE);
 const lensResults: LensScanResult[] = [];
@@ -74,6 +95,7 @@ const efficiency = await timed("efficiency", () => measureEfficiency(efficiencyP
 const results: BenchResults = {
   machine,
   gas,
+  baseline,
   lens: { results: lensResults, full: values.full === true, repeat },
   efficiency,
   seconds,

@@ -3,15 +3,25 @@
  * ratios to Sluice, liquidateMany scaling, lens scans and keeper reaction, liquidation efficiency).
  */
 import type { EfficiencyResult } from "./efficiency.js";
-import { LIQUIDATIONS, PROTOCOLS, type GasComparison } from "./gas/compare.js";
-import { BATCH_SIZES, PRICES, type LiquidationKind, type UserOp } from "./gas/scenario.js";
+import type { GasBreakdown } from "./gas/breakdown.js";
+import { LIQUIDATIONS, PROTOCOLS, type GasComparison, type Protocol } from "./gas/compare.js";
+import { BATCH_SIZES, PRICES, REPEAT_DELAY, type LiquidationKind, type UserOp } from "./gas/scenario.js";
 import type { MachineInfo } from "./lib/machine.js";
 import { lensScanTable, type LensScanResult } from "./lensScan.js";
+
+/** A breakdown measured on an earlier commit, to show before and after (bench/gas-baseline.json). */
+export interface BreakdownBaseline {
+  commit: string;
+  note: string;
+  breakdowns: Partial<Record<LiquidationKind, GasBreakdown>>;
+}
 
 /** Everything one `npm run bench` produced. */
 export interface BenchResults {
   machine: MachineInfo;
   gas: GasComparison;
+  /** Sluice's tranche breakdown before the lean-hot-path work, if the baseline file is there. */
+  baseline?: BreakdownBaseline;
   /** `repeat`: whole-market scans per view and book (the median is reported). */
   lens: { results: LensScanResult[]; full: boolean; repeat: number };
   efficiency: EfficiencyResult;
@@ -29,7 +39,9 @@ const units = (amount: bigint, decimals: number, digits: number): string =>
   });
 
 const LIQUIDATION_TEXT: Record<LiquidationKind, string> = {
-  tranche: `tranche at $${PRICES.tranche} (ratio 1.095)`,
+  freshMarketTranche: `first tranche in a fresh market at $${PRICES.freshMarketTranche} (ratio 1.095)`,
+  tranche: `tranche at $${PRICES.tranche} (ratio 1.095), the position's first`,
+  repeatTranche: `the same position's next tranche at $${PRICES.repeatTranche} (ratio 1.109)`,
   fullClose: `full close at $${PRICES.fullClose} (ratio 1.067)`,
   badDebt: `bad-debt close at $${PRICES.badDebt} (ratio 0.857)`,
 };
@@ -104,6 +116,73 @@ function userOpTable(gas: GasComparison): string {
   ].join("\n");
 }
 
+/** The classes of a breakdown, as rows: label, gas. */
+function breakdownRows(b: GasBreakdown): [string, number][] {
+  const where = (name: string): number => b.where[name]?.gas ?? 0;
+  return [
+    ["intrinsic (21,000 + calldata)", b.intrinsic],
+    ["cold storage reads (2,100 each)", b.coldStorageReads.gas],
+    ["warm storage reads (100 each)", b.warmStorageReads.gas],
+    ["storage writes, zero to non-zero (20,000)", b.storageWritesNew.gas],
+    ["storage writes, updates (2,900)", b.storageWritesUpdate.gas],
+    ["storage writes, rewrites in the same transaction (100)", b.storageWritesNoop.gas],
+    ["external calls (own cost, cold accounts included)", b.calls.gas],
+    ["account reads (EXTCODESIZE, BALANCE)", b.accountReads.gas],
+    ["events", b.events.gas],
+    ["transient storage (reentrancy locks)", b.transient.gas],
+    ["computation (arithmetic, memory, ABI, jumps)", b.computation],
+    ["refund", -b.refund],
+    ["**total**", b.total],
+    ["of which, inclusive: quote-token transfers", where("quote token (USDC)")],
+    ["of which, inclusive: collateral-token transfers", where("collateral token (WETH)")],
+    ["of which, inclusive: oracle read (with its feeds)", where("oracle")],
+  ];
+}
+
+/**
+ * The floor a liquidation cannot go below on this chain: the intrinsic gas, the two token transfers and the oracle
+ * read as Morpho Blue's tranche paid them, and one cold slot update each for the position and the market.
+ */
+function physicalFloor(b: GasBreakdown | undefined): number | undefined {
+  if (b === undefined) return undefined;
+  const where = (name: string): number => b.where[name]?.gas ?? 0;
+  return b.intrinsic + where("quote token (USDC)") + where("collateral token (WETH)") + where("oracle") + 2 * 5_000;
+}
+
+function breakdownSection(gas: GasComparison, baseline: BreakdownBaseline | undefined): string {
+  const columns: { title: string; b: GasBreakdown | undefined }[] = [];
+  if (baseline !== undefined) {
+    columns.push({ title: `Sluice tranche before (${baseline.commit})`, b: baseline.breakdowns.tranche });
+  }
+  columns.push({ title: "Sluice first tranche, fresh market", b: gas.breakdowns.Sluice.freshMarketTranche });
+  columns.push({ title: "Sluice tranche", b: gas.breakdowns.Sluice.tranche });
+  columns.push({ title: "Sluice repeat tranche", b: gas.breakdowns.Sluice.repeatTranche });
+  for (const protocol of ["Morpho Blue", "Aave V3"] as Protocol[]) {
+    columns.push({ title: `${protocol} tranche`, b: gas.breakdowns[protocol].tranche });
+  }
+  const present = columns.filter((c) => c.b !== undefined) as { title: string; b: GasBreakdown }[];
+  if (present.length === 0) return "No breakdown in this run.";
+  const rows = present.map((c) => breakdownRows(c.b));
+  const lines = rows[0]!.map(([label], i) => `| ${label} | ${rows.map((r) => int(r[i]![1])).join(" | ")} |`);
+  const counts = (c: { b: GasBreakdown }): string =>
+    `${c.b.coldStorageReads.count} cold reads, ${c.b.storageWritesNew.count + c.b.storageWritesUpdate.count} writes, ` +
+    `${c.b.calls.count} calls (${c.b.calls.coldAccounts} cold), ${c.b.events.count} events`;
+  const floor = physicalFloor(gas.breakdowns["Morpho Blue"].tranche);
+  return [
+    `| where the gas goes | ${present.map((c) => c.title).join(" | ")} |`,
+    `|---|${present.map(() => "---:").join("|")}|`,
+    ...lines,
+    "",
+    ...present.map((c) => `- ${c.title}: ${counts(c)}.`),
+    "",
+    floor === undefined
+      ? "The physical floor needs Morpho Blue's breakdown (run with the anchors)."
+      : `**Physical floor: ${int(floor)} gas** — the intrinsic gas, the two token transfers and the oracle read as ` +
+        "Morpho Blue's tranche paid them, and one cold slot update (5,000) each for the position and the market: " +
+        "what any liquidation on this chain pays before it computes anything.",
+  ].join("\n");
+}
+
 function batchTable(gas: GasComparison): string {
   const single = gas.liquidations.Sluice.tranche.gas;
   const rows = gas.batches.map(
@@ -174,6 +253,27 @@ function efficiencySection(result: EfficiencyResult): string {
   ].join("\n");
 }
 
+/** The gas tables alone (`npm run bench -- --gas-only` prints them). */
+export function gasMarkdown(gas: GasComparison, baseline: BreakdownBaseline | undefined): string {
+  return [
+    "Liquidations (gas of whole transactions; ratios other / Sluice):",
+    "",
+    liquidationTables(gas),
+    "",
+    "Where a tranche's gas goes:",
+    "",
+    breakdownSection(gas, baseline),
+    "",
+    "User operations:",
+    "",
+    userOpTable(gas),
+    "",
+    "liquidateMany:",
+    "",
+    batchTable(gas),
+  ].join("\n");
+}
+
 /** The whole BENCHMARKS.md. */
 export function benchmarksMarkdown(results: BenchResults): string {
   const m = results.machine;
@@ -212,16 +312,31 @@ in each protocol first, so no measured transaction pays for a market's first bor
 
 ### Liquidations
 
-Three positions per protocol, each 10 WETH against 21,000 USDC opened at $3,000 (ratio 1.43), liquidated by a keeper
-holding USDC. **Tranche**: ETH at $${PRICES.tranche}; Sluice's engine sizes the tranche itself (\`maxRepay\` = max:
+Four positions per protocol, each 10 WETH against 21,000 USDC opened at $3,000 (ratio 1.43), liquidated by a keeper
+holding USDC. **Steady state, for every protocol alike**: each market's first liquidation (a warm-up position's
+tranche at $${PRICES.freshMarketTranche}) runs first and has its own row, because it pays for the market's one-time
+slots (in Sluice: the engine's liquidation window and the insurance fund's first balance); every other row measures a
+market that has already seen a liquidation. **Tranche**: ETH at $${PRICES.tranche}, the position's first tranche; Sluice's engine sizes the tranche itself (\`maxRepay\` = max:
 here the 25 % cap); Morpho repays the borrow shares worth the same USDC, Aave covers the same USDC of debt
-(\`debtToCover\`; its health factor is below 0.95, so its close factor would allow 100 %). **Full close**: ETH at
+(\`debtToCover\`; its health factor is below 0.95, so its close factor would allow 100 %). **Repeat tranche**:
+the chain's clock moves ${REPEAT_DELAY} s (past Sluice's 300-s grace window), ETH still at $${PRICES.repeatTranche},
+and the same position, left at a ratio of 1.109 by its capped first tranche, takes its next one (the others repay
+what Sluice's repaid). **Full close**: ETH at
 $${PRICES.fullClose}; Sluice closes the whole position by itself, Morpho repays all borrow shares, Aave covers
 \`type(uint256).max\`. **Bad debt**: ETH at $${PRICES.badDebt}; Sluice seizes everything and realizes the shortfall
 (insurance fund, then lenders); Morpho seizes all collateral and realizes the rest as bad debt; Aave V3.0 seizes all
 collateral and leaves the rest of the debt on the account (it has no bad-debt accounting before V3.3).
 
 ${liquidationTables(results.gas)}
+
+### Where a tranche's gas goes
+
+From each transaction's opcode-level trace (\`debug_traceTransaction\`, bench/gas/breakdown.ts): every opcode's own
+cost in one class (the classes add up to the total, less the refund), cold and warm read from the trace's costs
+(EIP-2929). Calls' own cost includes the 2,600 of a cold account. The "inclusive" rows are the whole gas of the calls
+into the tokens and the oracle, which overlap the classes above.${results.baseline === undefined ? "" : ` The "before" column is ${results.baseline.note}`}
+
+${breakdownSection(results.gas, results.baseline)}
 
 ### User operations
 

@@ -25,7 +25,7 @@ const snapshot = readSnapshot();
 const chain = await openChain();
 let measured: Record<string, number>;
 try {
-  measured = (await measureSnapshot(chain.signers)).gas;
+  measured = (await measureSnapshot(chain)).gas;
 } finally {
   await chain.close();
 }

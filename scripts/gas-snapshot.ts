@@ -8,7 +8,7 @@ import { measureSnapshot } from "../bench/gas/snapshot.js";
 
 const chain = await openChain();
 try {
-  const snapshot = await measureSnapshot(chain.signers);
+  const snapshot = await measureSnapshot(chain);
   writeSnapshot(snapshot);
   console.log(`gas:snapshot: ${Object.keys(snapshot.gas).length} functions written to ${SNAPSHOT_PATH}`);
 } finally {

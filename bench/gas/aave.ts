@@ -17,8 +17,11 @@ import {
   USDC,
   USER_OPS,
   gasOf,
+  measured,
   mined,
   type LiquidationGas,
+  LIQUIDATION_PLAN,
+  VICTIMS,
   type LiquidationKind,
   type UserOp,
 } from "./scenario.js";
@@ -32,6 +35,8 @@ const VARIABLE = 2n;
 /** Aave V3 deployed on a {@link World}: the Pool proxy. */
 export interface AaveBench {
   pool: Contract;
+  /** The AaveOracle's address. */
+  oracle: string;
 }
 
 type Send = (...args: unknown[]) => Promise<ContractTransactionResponse>;
@@ -137,7 +142,7 @@ export async function deployAave(world: World): Promise<AaveBench> {
   await mined(send(configurator, admin, "configureReserveAsCollateral")(weth, 7_500n, 8_333n, 10_500n));
   await mined(send(configurator, admin, "setReserveBorrowing")(usdc, true));
 
-  const bench = { pool };
+  const bench = { pool, oracle: await oracle.getAddress() };
   await fund(world.usdc, admin, admin, poolAddress, LENT);
   await mined(send(pool, admin, "supply")(usdc, LENT, adminAddress, 0));
   await fund(world.usdc, admin, world.keeper, poolAddress, 1_000_000_000n * USDC);
@@ -174,16 +179,16 @@ export async function aaveUserOps(bench: AaveBench, world: World): Promise<Parti
   return { supply, depositCollateral, borrow, repay, withdrawCollateral };
 }
 
-/** Opens the three liquidation positions (10 WETH against 21,000 USDC each). */
+/** Opens the liquidation positions (10 WETH against 21,000 USDC each). */
 export async function aaveOpenVictims(bench: AaveBench, world: World): Promise<void> {
-  for (const kind of ["tranche", "fullClose", "badDebt"] as const) {
+  for (const kind of VICTIMS) {
     await openPosition(bench, world, world.victims[kind], POSITION.collateral, POSITION.debt);
   }
 }
 
 /**
  * `liquidationCall` on the `kind` position, receiving WETH (not aTokens): for a tranche, `debtToCover` is what
- * Sluice's tranche repaid; otherwise the whole debt (`type(uint256).max`; the health factor is below 0.95, so the
+ * Sluice's same tranche repaid; otherwise the whole debt (`type(uint256).max`; the health factor is below 0.95, so the
  * close factor is 100 %). Aave V3.0 has no bad-debt accounting: with too little collateral it seizes all of it and
  * the rest of the debt stays on the account.
  */
@@ -191,18 +196,21 @@ export async function aaveLiquidate(
   bench: AaveBench,
   world: World,
   kind: LiquidationKind,
-  trancheRepaid: bigint,
+  sluiceRepaid: bigint,
 ): Promise<LiquidationGas> {
   const { pool } = bench;
   const [weth, usdc] = [await world.weth.getAddress(), await world.usdc.getAddress()];
-  const victim = await world.victims[kind].getAddress();
+  const { victim: owner, size } = LIQUIDATION_PLAN[kind];
+  const victim = await world.victims[owner].getAddress();
   const keeperAddress = await world.keeper.getAddress();
-  const debtToCover = kind === "tranche" ? trancheRepaid : MaxUint256;
+  const debtToCover = size === "tranche" ? sluiceRepaid : MaxUint256;
   const [usdcBefore, wethBefore] = [
     await world.usdc.balanceOf(keeperAddress),
     await world.weth.balanceOf(keeperAddress),
   ];
-  const gas = await gasOf(send(pool, world.keeper, "liquidationCall")(weth, usdc, victim, debtToCover, false));
+  const { gas, hash } = await measured(
+    send(pool, world.keeper, "liquidationCall")(weth, usdc, victim, debtToCover, false),
+  );
   const [usdcAfter, wethAfter] = [await world.usdc.balanceOf(keeperAddress), await world.weth.balanceOf(keeperAddress)];
-  return { gas, repaid: usdcBefore - usdcAfter, seized: wethAfter - wethBefore };
+  return { gas, hash, repaid: usdcBefore - usdcAfter, seized: wethAfter - wethBefore };
 }

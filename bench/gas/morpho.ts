@@ -15,8 +15,11 @@ import {
   USER_OPS,
   WAD,
   gasOf,
+  measured,
   mined,
   type LiquidationGas,
+  LIQUIDATION_PLAN,
+  VICTIMS,
   type LiquidationKind,
   type UserOp,
 } from "./scenario.js";
@@ -116,26 +119,27 @@ export async function morphoUserOps(bench: MorphoBench, world: World): Promise<P
   return { supply, depositCollateral, borrow, repay, withdrawCollateral };
 }
 
-/** Opens the three liquidation positions (10 WETH against 21,000 USDC each). */
+/** Opens the liquidation positions (10 WETH against 21,000 USDC each). */
 export async function morphoOpenVictims(bench: MorphoBench, world: World): Promise<void> {
-  for (const kind of ["tranche", "fullClose", "badDebt"] as const) {
+  for (const kind of VICTIMS) {
     await openPosition(bench, world, world.victims[kind], POSITION.collateral, POSITION.debt);
   }
 }
 
 /**
- * Liquidates the `kind` position: for a tranche, the borrow shares worth `trancheRepaid` (what Sluice's tranche
- * repaid); for a full close, all borrow shares; for bad debt, all collateral (Morpho then realizes the rest of the
+ * Liquidates the `kind` position: for a tranche, the borrow shares worth `sluiceRepaid` (what Sluice's same
+ * tranche repaid); for a full close, all borrow shares; for bad debt, all collateral (Morpho then realizes the rest of the
  * debt as bad debt, as Sluice does).
  */
 export async function morphoLiquidate(
   bench: MorphoBench,
   world: World,
   kind: LiquidationKind,
-  trancheRepaid: bigint,
+  sluiceRepaid: bigint,
 ): Promise<LiquidationGas> {
   const { morpho, params, marketId } = bench;
-  const victim = await world.victims[kind].getAddress();
+  const { victim: owner, size } = LIQUIDATION_PLAN[kind];
+  const victim = await world.victims[owner].getAddress();
   const [, borrowShares, collateral] = (await morpho.getFunction("position")(marketId, victim)) as [
     bigint,
     bigint,
@@ -145,9 +149,9 @@ export async function morphoLiquidate(
   const [totalBorrowAssets, totalBorrowShares] = [market[2]!, market[3]!];
   let seizedAssets = 0n;
   let repaidShares = 0n;
-  if (kind === "tranche") {
-    repaidShares = (trancheRepaid * (totalBorrowShares + VIRTUAL_SHARES)) / (totalBorrowAssets + VIRTUAL_ASSETS);
-  } else if (kind === "fullClose") {
+  if (size === "tranche") {
+    repaidShares = (sluiceRepaid * (totalBorrowShares + VIRTUAL_SHARES)) / (totalBorrowAssets + VIRTUAL_ASSETS);
+  } else if (size === "fullClose") {
     repaidShares = borrowShares;
   } else {
     seizedAssets = collateral;
@@ -156,6 +160,6 @@ export async function morphoLiquidate(
   const [seized, repaid] = (await (morpho.connect(world.keeper) as Contract)
     .getFunction("liquidate")
     .staticCall(params, victim, seizedAssets, repaidShares, "0x")) as [bigint, bigint];
-  const gas = await gasOf(liquidate(params, victim, seizedAssets, repaidShares, "0x"));
-  return { gas, repaid, seized };
+  const { gas, hash } = await measured(liquidate(params, victim, seizedAssets, repaidShares, "0x"));
+  return { gas, hash, repaid, seized };
 }

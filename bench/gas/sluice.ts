@@ -24,9 +24,13 @@ import {
   USER_OPS,
   WAD,
   gasOf,
+  measured,
   mined,
   type LiquidationGas,
+  LIQUIDATION_PLAN,
+  VICTIMS,
   type LiquidationKind,
+  type Victim,
   type UserOp,
 } from "./scenario.js";
 import { fund, type World } from "./world.js";
@@ -41,7 +45,7 @@ export interface SluiceBench {
   pool: LendingPool;
   engine: LiquidationEngine;
   lens: PositionLens;
-  victims: Record<LiquidationKind, bigint>;
+  victims: Record<Victim, bigint>;
 }
 
 /** Deploys Sluice with one WETH/USDC market and `LENT` USDC lent by the admin; the keeper may spend its USDC. */
@@ -116,7 +120,7 @@ export async function deploySluice(world: World): Promise<SluiceBench> {
   await fund(world.usdc, admin, admin, await pool.getAddress(), LENT);
   await mined(pool.connect(admin).deposit(LENT, adminAddress));
   await fund(world.usdc, admin, world.keeper, await engine.getAddress(), 1_000_000_000n * USDC);
-  return { vault, pool, engine, lens, victims: { tranche: 0n, fullClose: 0n, badDebt: 0n } };
+  return { vault, pool, engine, lens, victims: { warmUp: 0n, tranche: 0n, fullClose: 0n, badDebt: 0n } };
 }
 
 /** Opens a position of `owner` with `collateral` WETH and `debt` USDC (not measured); returns its id. */
@@ -162,9 +166,9 @@ export async function sluiceUserOps(sluice: SluiceBench, world: World): Promise<
   return { supply, open, depositCollateral, borrow, repay, withdrawCollateral };
 }
 
-/** Opens the three liquidation positions (10 WETH against 21,000 USDC each). */
+/** Opens the liquidation positions (10 WETH against 21,000 USDC each). */
 export async function sluiceOpenVictims(sluice: SluiceBench, world: World): Promise<void> {
-  for (const kind of ["tranche", "fullClose", "badDebt"] as const) {
+  for (const kind of VICTIMS) {
     sluice.victims[kind] = await openPosition(sluice, world, world.victims[kind], POSITION.collateral, POSITION.debt);
   }
 }
@@ -175,12 +179,12 @@ export async function sluiceLiquidate(
   world: World,
   kind: LiquidationKind,
 ): Promise<LiquidationGas> {
-  const id = sluice.victims[kind];
+  const id = sluice.victims[LIQUIDATION_PLAN[kind].victim];
   const engine = sluice.engine.connect(world.keeper);
   const keeperAddress = await world.keeper.getAddress();
   const [repaid, seized] = await engine.liquidate.staticCall(id, MaxUint256, keeperAddress, "0x");
-  const gas = await gasOf(engine.liquidate(id, MaxUint256, keeperAddress, "0x"));
-  return { gas, repaid, seized };
+  const { gas, hash } = await measured(engine.liquidate(id, MaxUint256, keeperAddress, "0x"));
+  return { gas, hash, repaid, seized };
 }
 
 /** Opens `count` positions of 1 WETH against 2,100 USDC for `liquidateMany` (at the starting price). */

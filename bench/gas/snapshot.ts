@@ -3,18 +3,23 @@
  * (`compare.ts`, Sluice only), on the `production` build, as whole-transaction gas (`eth_estimateGas` for the
  * lens views).
  */
-import type { Signer } from "ethers";
-
+import type { BenchChain } from "../lib/chain.js";
 import type { GasSnapshot } from "../lib/snapshot.js";
 import { compareGas, type GasComparison } from "./compare.js";
 
 /** How the snapshot's numbers are produced (written into the file). */
 export const SNAPSHOT_METHOD =
   "production build (artifacts-production/: optimizer 10,000 runs, cancun), in-process Hardhat chain, " +
-  "scenario of bench/gas/scenario.ts; gas of whole transactions (21,000 intrinsic and calldata included), " +
+  "scenario of bench/gas/scenario.ts (a market in steady state: its first liquidation is its own row); gas of whole transactions (21,000 intrinsic and calldata included), " +
   "eth_estimateGas for the PositionLens views";
 
-const LIQUIDATION_LABELS = { tranche: "tranche", fullClose: "full close", badDebt: "bad debt" } as const;
+const LIQUIDATION_LABELS = {
+  freshMarketTranche: "first tranche in a fresh market",
+  tranche: "tranche",
+  repeatTranche: "repeat tranche",
+  fullClose: "full close",
+  badDebt: "bad debt",
+} as const;
 
 /** Sluice's entries of a comparison, by function label (e.g. `LiquidationEngine.liquidate (tranche)`). */
 export function sluiceGasByFunction(result: GasComparison): Record<string, number> {
@@ -38,7 +43,7 @@ export function sluiceGasByFunction(result: GasComparison): Record<string, numbe
 }
 
 /** Measures Sluice alone on a fresh chain and returns the snapshot. */
-export async function measureSnapshot(signers: Signer[]): Promise<GasSnapshot> {
-  const result = await compareGas(signers, { anchors: false });
+export async function measureSnapshot(chain: BenchChain): Promise<GasSnapshot> {
+  const result = await compareGas(chain, { anchors: false });
   return { measuredWith: SNAPSHOT_METHOD, gas: sluiceGasByFunction(result) };
 }

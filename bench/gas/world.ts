@@ -8,7 +8,7 @@ import { MaxUint256, type Signer } from "ethers";
 
 import type { MockERC20, MockV3Aggregator } from "../../typechain-types/index.js";
 import { deployArtifact, sluiceArtifact } from "../lib/artifacts.js";
-import { FEED_UNIT, PRICES, mined } from "./scenario.js";
+import { FEED_UNIT, PRICES, mined, type Victim } from "./scenario.js";
 
 /** The shared tokens, feeds and actors. */
 export interface World {
@@ -19,8 +19,8 @@ export interface World {
   warmUp: Signer;
   /** The borrower whose open / borrow / repay / withdraw are measured. */
   borrower: Signer;
-  /** Owners of the three liquidation positions (tranche, full close, bad debt). */
-  victims: Record<"tranche" | "fullClose" | "badDebt", Signer>;
+  /** Owners of the liquidation positions: the market's warm-up liquidation, tranche, full close, bad debt. */
+  victims: Record<Victim, Signer>;
   /** Owner of Sluice's `liquidateMany` positions. */
   batchOwner: Signer;
   keeper: Signer;
@@ -32,8 +32,9 @@ export interface World {
 
 /** Deploys the tokens and feeds (ETH at {@link PRICES.start}, USDC at $1) from the first of `signers`. */
 export async function deployWorld(signers: Signer[]): Promise<World> {
-  if (signers.length < 9) throw new Error(`the gas benchmark needs 9 accounts, the network has ${signers.length}`);
-  const [admin, lender, warmUp, borrower, tranche, fullClose, badDebt, batchOwner, keeper] = signers as [
+  if (signers.length < 10) throw new Error(`the gas benchmark needs 10 accounts, the network has ${signers.length}`);
+  const [admin, lender, warmUp, borrower, tranche, fullClose, badDebt, batchOwner, keeper, warmUpVictim] = signers as [
+    Signer,
     Signer,
     Signer,
     Signer,
@@ -52,7 +53,7 @@ export async function deployWorld(signers: Signer[]): Promise<World> {
   const usdcUsdFeed = await deployArtifact<MockV3Aggregator>(admin, feed, [8, FEED_UNIT]);
   // Dust for every actor, so no measured transaction moves a token balance between zero and non-zero (which costs
   // 20,000 gas more, or refunds, depending on who goes first).
-  for (const signer of signers.slice(0, 9)) {
+  for (const signer of signers.slice(0, 10)) {
     await mined(usdc.connect(admin).mint(await signer.getAddress(), 1n));
     await mined(weth.connect(admin).mint(await signer.getAddress(), 1n));
   }
@@ -61,7 +62,7 @@ export async function deployWorld(signers: Signer[]): Promise<World> {
     lender,
     warmUp,
     borrower,
-    victims: { tranche, fullClose, badDebt },
+    victims: { warmUp: warmUpVictim, tranche, fullClose, badDebt },
     batchOwner,
     keeper,
     usdc,

@@ -13,9 +13,10 @@ export const START_TIME = 1_767_225_600;
 /** Seconds between two consecutive transactions' blocks. */
 export const BLOCK_TIME = 12;
 
-/** A chain and its accounts; `close` releases it. */
+/** A chain and its accounts; `advance` moves the clock forward before the next transaction; `close` releases it. */
 export interface BenchChain {
   signers: Signer[];
+  advance: (seconds: number) => void;
   close: () => Promise<void>;
 }
 
@@ -35,5 +36,11 @@ export async function openChain(): Promise<BenchChain> {
     return request(args);
   };
   const signers: Signer[] = await connection.ethers.getSigners();
-  return { signers, close: () => connection.close() };
+  return {
+    signers,
+    advance: (seconds) => {
+      next += seconds;
+    },
+    close: () => connection.close(),
+  };
 }
