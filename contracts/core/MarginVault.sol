@@ -232,7 +232,7 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         uint256 positionId,
         uint256 assets
     ) external nonReentrant returns (uint256 repaidAssets, uint256 shares) {
-        (repaidAssets, shares, ) = _repay(positionId, assets, msg.sender, true);
+        (repaidAssets, shares, ) = _repay(positionId, assets, true, 0, 0);
     }
 
     /// @inheritdoc IMarginVault
@@ -272,14 +272,16 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
     /// @inheritdoc IMarginVault
     function repayFor(
         uint256 positionId,
-        uint256 assets
+        uint256 assets,
+        uint256 feeToReserves,
+        uint256 feeToLenders
     )
         external
         onlyLiquidationEngine
         nonReentrant
         returns (uint256 repaidAssets, uint256 shares, uint256 debtAssetsLeft)
     {
-        (repaidAssets, shares, debtAssetsLeft) = _repay(positionId, assets, msg.sender, false);
+        (repaidAssets, shares, debtAssetsLeft) = _repay(positionId, assets, false, feeToReserves, feeToLenders);
     }
 
     /// @inheritdoc IMarginVault
@@ -420,14 +422,16 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
 
     // ------------------------------------------------------------------ internals
 
-    /// @dev Repays for `payer`. `byUser`: a user's repayment must leave 0 or at least `minDebt` and is pulled from
-    /// `payer` here; the liquidation engine (`byUser` false) delivers its own to the pool right after this call.
+    /// @dev Repays for the caller. `byUser`: a user's repayment must leave 0 or at least `minDebt` and is pulled from
+    /// the caller here; the liquidation engine (`byUser` false) delivers its own, with the fee's pool shares, to the
+    /// pool right after this call.
     /// `debtAssetsLeft` is the position's debt after the repayment, converted at the pool's totals after it.
     function _repay(
         uint256 positionId,
         uint256 assets,
-        address payer,
-        bool byUser
+        bool byUser,
+        uint256 feeToReserves,
+        uint256 feeToLenders
     ) internal returns (uint256 repaidAssets, uint256 shares, uint256 debtAssetsLeft) {
         Position storage p = _requirePosition(positionId);
         if (assets == 0) revert ZeroAmount();
@@ -437,9 +441,11 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         ILendingPool pool = m.pool;
         (uint256 borrowAssets, uint256 borrowShares) = pool.accrueInterest();
 
-        uint256 debtAssets = SharesMath.toAssetsUp(positionShares, borrowAssets, borrowShares);
-        if (assets >= debtAssets) {
-            (repaidAssets, shares) = (debtAssets, positionShares);
+        if (assets >= SharesMath.toAssetsUp(positionShares, borrowAssets, borrowShares)) {
+            (repaidAssets, shares) = (
+                SharesMath.toAssetsUp(positionShares, borrowAssets, borrowShares),
+                positionShares
+            );
         } else {
             repaidAssets = assets;
             shares = SharesMath.toSharesDown(assets, borrowAssets, borrowShares);
@@ -460,9 +466,9 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         p.debtShares = uint128(positionShares - shares);
         m.totalDebtShares -= uint128(shares);
 
-        emit Repay(positionId, payer, repaidAssets, shares);
-        if (byUser) TransferLib.pullExact(IERC20(pool.asset()), payer, address(pool), repaidAssets);
-        pool.repay(shares, repaidAssets);
+        emit Repay(positionId, msg.sender, repaidAssets, shares);
+        if (byUser) TransferLib.pullExact(IERC20(pool.asset()), msg.sender, address(pool), repaidAssets);
+        pool.repay(shares, repaidAssets, feeToReserves, feeToLenders);
     }
 
     /// @dev Needs a valid primary price and `ratio >= initialRatio` at `debtAssets`.
