@@ -354,12 +354,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
     }
 
     /// @inheritdoc ILendingPool
-    function repay(
-        uint256 shares,
-        uint256 assets,
-        uint256 toReserves,
-        uint256 toLenders
-    ) external onlyVault nonReentrant {
+    function repay(uint256 shares, uint256 assets) external onlyVault nonReentrant {
         if (shares == 0 || assets == 0) revert ZeroAmount();
         _accrueInterest();
         uint256 borrowShares = _totalBorrowShares;
@@ -368,14 +363,10 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
         // Assets rounded up can exceed the total by rounding: the excess stays with lenders as cash.
         uint256 borrowAssets = _totalBorrowAssets;
         (_cashAssets, _totalBorrowAssets) = (
-            (_cashAssets + assets + toReserves + toLenders).toUint128(),
+            (_cashAssets + assets).toUint128(),
             uint128(borrowAssets - Math.min(assets, borrowAssets))
         );
         emit Repay(assets, shares);
-        if (toReserves + toLenders > 0) {
-            if (toReserves > 0) _reserveAssets = (_reserveAssets + toReserves).toUint128();
-            emit CollectFee(toReserves, toLenders);
-        }
     }
 
     /// @inheritdoc ILendingPool

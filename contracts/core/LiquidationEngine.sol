@@ -342,35 +342,35 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         );
     }
 
-    /// @dev Books the repayment on the position with the protocol fee's pool share, then pulls both from the keeper
-    /// straight into the pool in one transfer (exactly, or the whole liquidation reverts). The fee's insurance share
-    /// becomes the pool's reserves (swept to the insurance fund by `LendingPool.sweepReserves`), a share for a sink
-    /// that is the market's pool raises the lenders' share price; only a share for another sink is a second transfer.
-    /// No token passes through the engine.
+    /// @dev Books the repayment on the position, then pulls it from the keeper straight into the pool (exactly, or
+    /// the whole liquidation reverts) and the fee from the keeper to where it goes: no token passes through the
+    /// engine.
     function _collectAndRepay(uint256 positionId, Plan memory plan, address keeper) internal {
         uint256 repaidAssets = plan.tranche.repaidAssets;
-        (uint256 toReserves, uint256 toLenders, uint256 toSink, address sink) = _splitFee(plan);
-        (uint256 actual, , uint256 debtAssetsLeft) = vault.repayFor(positionId, repaidAssets, toReserves, toLenders);
+        (uint256 actual, , uint256 debtAssetsLeft) = vault.repayFor(positionId, repaidAssets);
         if (actual != repaidAssets) revert PositionChangedDuringCallback(positionId);
         plan.debtAssetsLeft = debtAssetsLeft;
         IERC20 quote = IERC20(plan.pool.asset());
-        TransferLib.pullExact(quote, keeper, address(plan.pool), repaidAssets + toReserves + toLenders);
-        if (toSink > 0) quote.safeTransferFrom(keeper, sink, toSink);
+        TransferLib.pullExact(quote, keeper, address(plan.pool), repaidAssets);
+        _routeFee(plan, quote, keeper);
     }
 
-    /// @dev The protocol fee's split (`FeeConfig`): the insurance share to the pool's reserves, the rest to the
-    /// lenders when the sink is the market's pool, to the sink otherwise.
-    function _splitFee(
-        Plan memory plan
-    ) internal view returns (uint256 toReserves, uint256 toLenders, uint256 toSink, address sink) {
+    function _routeFee(Plan memory plan, IERC20 quote, address keeper) internal {
         uint256 fee = plan.protocolFee;
-        if (fee == 0) return (0, 0, 0, address(0));
+        if (fee == 0) return;
         FeeConfig memory config = _feeConfig[plan.marketId];
-        sink = config.feeSink;
-        toReserves = sink == address(0) ? fee : Math.mulDiv(fee, config.insuranceShare, WAD);
-        uint256 rest = fee - toReserves;
-        if (sink == address(plan.pool)) toLenders = rest;
-        else toSink = rest;
+        uint256 toInsurance = config.feeSink == address(0) ? fee : Math.mulDiv(fee, config.insuranceShare, WAD);
+        if (toInsurance > 0) quote.safeTransferFrom(keeper, address(insuranceFund), toInsurance);
+        uint256 toSink = fee - toInsurance;
+        if (toSink == 0) return;
+        if (config.feeSink == address(plan.pool)) {
+            // A donation is booked by the pool, which pulls it from its caller.
+            TransferLib.pullExact(quote, keeper, address(this), toSink);
+            quote.forceApprove(address(plan.pool), toSink);
+            plan.pool.donate(toSink);
+        } else {
+            quote.safeTransferFrom(keeper, config.feeSink, toSink);
+        }
     }
 
     /// @dev All collateral is gone: the insurance fund covers what it can, the pool writes off the rest, the vault
@@ -380,7 +380,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         uint256 badDebt = plan.debtAssetsLeft;
         uint256 covered = insuranceFund.coverBadDebt(quote, badDebt);
         if (covered > 0) {
-            vault.repayFor(positionId, covered, 0, 0);
+            vault.repayFor(positionId, covered);
             quote.safeTransfer(address(plan.pool), covered);
         }
         (, uint256 socialized) = vault.closeBadDebt(positionId);

@@ -232,7 +232,7 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         uint256 positionId,
         uint256 assets
     ) external nonReentrant returns (uint256 repaidAssets, uint256 shares) {
-        (repaidAssets, shares, ) = _repay(positionId, assets, true, 0, 0);
+        (repaidAssets, shares, ) = _repay(positionId, assets, msg.sender, true);
     }
 
     /// @inheritdoc IMarginVault
@@ -272,16 +272,14 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
     /// @inheritdoc IMarginVault
     function repayFor(
         uint256 positionId,
-        uint256 assets,
-        uint256 feeToReserves,
-        uint256 feeToLenders
+        uint256 assets
     )
         external
         onlyLiquidationEngine
         nonReentrant
         returns (uint256 repaidAssets, uint256 shares, uint256 debtAssetsLeft)
     {
-        (repaidAssets, shares, debtAssetsLeft) = _repay(positionId, assets, false, feeToReserves, feeToLenders);
+        (repaidAssets, shares, debtAssetsLeft) = _repay(positionId, assets, msg.sender, false);
     }
 
     /// @inheritdoc IMarginVault
@@ -422,16 +420,14 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
 
     // ------------------------------------------------------------------ internals
 
-    /// @dev Repays for the caller. `byUser`: a user's repayment must leave 0 or at least `minDebt` and is pulled from
-    /// the caller here; the liquidation engine (`byUser` false) delivers its own, with the fee's pool shares, to the
-    /// pool right after this call.
+    /// @dev Repays for `payer`. `byUser`: a user's repayment must leave 0 or at least `minDebt` and is pulled from
+    /// `payer` here; the liquidation engine (`byUser` false) delivers its own to the pool right after this call.
     /// `debtAssetsLeft` is the position's debt after the repayment, converted at the pool's totals after it.
     function _repay(
         uint256 positionId,
         uint256 assets,
-        bool byUser,
-        uint256 feeToReserves,
-        uint256 feeToLenders
+        address payer,
+        bool byUser
     ) internal returns (uint256 repaidAssets, uint256 shares, uint256 debtAssetsLeft) {
         Position storage p = _requirePosition(positionId);
         if (assets == 0) revert ZeroAmount();
@@ -441,11 +437,9 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         ILendingPool pool = m.pool;
         (uint256 borrowAssets, uint256 borrowShares) = pool.accrueInterest();
 
-        if (assets >= SharesMath.toAssetsUp(positionShares, borrowAssets, borrowShares)) {
-            (repaidAssets, shares) = (
-                SharesMath.toAssetsUp(positionShares, borrowAssets, borrowShares),
-                positionShares
-            );
+        uint256 debtAssets = SharesMath.toAssetsUp(positionShares, borrowAssets, borrowShares);
+        if (assets >= debtAssets) {
+            (repaidAssets, shares) = (debtAssets, positionShares);
         } else {
             repaidAssets = assets;
             shares = SharesMath.toSharesDown(assets, borrowAssets, borrowShares);
@@ -466,9 +460,9 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         p.debtShares = uint128(positionShares - shares);
         m.totalDebtShares -= uint128(shares);
 
-        emit Repay(positionId, msg.sender, repaidAssets, shares);
-        if (byUser) TransferLib.pullExact(IERC20(pool.asset()), msg.sender, address(pool), repaidAssets);
-        pool.repay(shares, repaidAssets, feeToReserves, feeToLenders);
+        emit Repay(positionId, payer, repaidAssets, shares);
+        if (byUser) TransferLib.pullExact(IERC20(pool.asset()), payer, address(pool), repaidAssets);
+        pool.repay(shares, repaidAssets);
     }
 
     /// @dev Needs a valid primary price and `ratio >= initialRatio` at `debtAssets`.

@@ -54,8 +54,7 @@ abstract contract AdversarialBase is EngineBaseTest {
         b.attacker = _walletValue(ATTACKER, price);
         b.victimEquity = _equity(victimPosition, price);
         b.lenderAssets = pool.convertToAssets(pool.balanceOf(LENDER));
-        // The insurance fund's resources: its balance and the pool's unswept reserves (where fees arrive).
-        b.insurance = quote.balanceOf(address(fund)) + pool.reserveAssets();
+        b.insurance = quote.balanceOf(address(fund));
         b.sharePrice = _sharePrice();
     }
 
