@@ -9,14 +9,12 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IInsuranceFund} from "../interfaces/IInsuranceFund.sol";
-import {ILendingPool} from "../interfaces/ILendingPool.sol";
 import {ILiquidationEngine} from "../interfaces/ILiquidationEngine.sol";
 import {IMarginVault} from "../interfaces/IMarginVault.sol";
 import {IOracle} from "../interfaces/IOracle.sol";
 import {ITrancheLiquidationCallback} from "../interfaces/ITrancheLiquidationCallback.sol";
 import {LiquidationRules} from "../libraries/LiquidationRules.sol";
 import {RiskParamsLib} from "../libraries/RiskParamsLib.sol";
-import {SharesMath} from "../libraries/SharesMath.sol";
 import {TrancheMath} from "../libraries/TrancheMath.sol";
 import {TransferLib} from "../libraries/TransferLib.sol";
 
@@ -41,12 +39,12 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
 
     mapping(uint256 positionId => TrancheState) internal _trancheState;
     mapping(uint256 marketId => FeeConfig) internal _feeConfig;
-    /// @dev A market's current liquidation window and its time bonus, in one slot: a tranche reads and writes one
-    /// word for its market here. `liquidatedAssets` below 2^152 and the bonus below `MAX_TIME_BONUS_PER_SECOND`.
+    /// @inheritdoc ILiquidationEngine
+    mapping(uint256 marketId => uint256) public timeBonusPerSecond;
+    /// @dev A market's current liquidation window, in one slot: a tranche reads and writes one word for it.
     struct Window {
-        uint40 start;
-        uint152 liquidatedAssets;
-        uint64 timeBonusPerSecond;
+        uint64 start;
+        uint192 liquidatedAssets;
     }
     mapping(uint256 marketId => Window) internal _windows;
 
@@ -55,8 +53,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     /// bounded by an open remainder of an earlier incomplete tranche (see `ILiquidationEngine.TrancheState`).
     struct Plan {
         uint256 marketId;
-        ILendingPool pool;
-        IOracle oracle;
+        IMarginVault.Market market;
         IMarginVault.RiskParams params;
         TrancheMath.Tranche tranche;
         uint256 price;
@@ -65,7 +62,6 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         uint256 sizedAssets;
         bool openTranche;
         TrancheState history;
-        uint256 debtAssetsLeft;
     }
 
     /// @param vault_ The MarginVault.
@@ -99,7 +95,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         if (bonusPerSecond > MAX_TIME_BONUS_PER_SECOND) {
             revert TimeBonusTooHigh(bonusPerSecond, MAX_TIME_BONUS_PER_SECOND);
         }
-        _windows[marketId].timeBonusPerSecond = uint64(bonusPerSecond); // <= MAX_TIME_BONUS_PER_SECOND < 2^64
+        timeBonusPerSecond[marketId] = bonusPerSecond;
         emit SetTimeBonus(marketId, bonusPerSecond);
     }
 
@@ -200,11 +196,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     /// @dev Updates the liquidatable flag from the ratio after the tranche, then emits.
     function _emitTranche(uint256 positionId, address keeper, Plan memory plan) internal {
         TrancheMath.TrancheKind kind = plan.tranche.kind;
-        // A bad-debt close deletes the position: nothing is left on either side.
-        uint256 ratioAfter =
-            plan.tranche.badDebtAssets > 0
-                ? TrancheMath.ratioDown(0, plan.price, 0)
-                : TrancheMath.ratioDown(vault.position(positionId).collateralAssets, plan.price, plan.debtAssetsLeft);
+        uint256 ratioAfter = _ratioOf(positionId, plan.price);
         TrancheState storage state = _trancheState[positionId];
         if (ratioAfter >= plan.params.maintenanceRatio) state.liquidatableSince = 0;
         else if (state.liquidatableSince == 0) state.liquidatableSince = SafeCast.toUint40(block.timestamp);
@@ -224,29 +216,32 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     /// @dev Accrues, prices and sizes the tranche; reverts with the reason it cannot happen.
     function _plan(uint256 positionId, IMarginVault.Position memory p) internal returns (Plan memory plan) {
         plan = _load(p.marketId);
-        (uint256 borrowAssets, uint256 borrowShares) = plan.pool.accrueInterest();
-        plan.debtAssets = SharesMath.toAssetsUp(p.debtShares, borrowAssets, borrowShares);
+        plan.market.pool.accrueInterest();
         IOracle.PriceStatus status;
-        (plan.price, status) = plan.oracle.updatePrice();
+        (plan.price, status) = plan.market.oracle.updatePrice();
         if (status == IOracle.PriceStatus.Invalid) revert InvalidPrice(plan.marketId);
-        Reason reason = _size(positionId, p.collateralAssets, plan);
+        Reason reason = _size(positionId, p, plan);
         _revertFor(reason, positionId, plan);
     }
 
     /// @dev A plan with the market's fixed parts and parameters filled in.
     function _load(uint256 marketId) internal view returns (Plan memory plan) {
         plan.marketId = marketId;
-        IMarginVault.Market memory m = vault.market(marketId);
-        (plan.pool, plan.oracle) = (m.pool, m.oracle);
+        plan.market = vault.market(marketId);
         plan.params = vault.riskParams(marketId);
     }
 
-    /// @dev Sizes the tranche in `plan` (price and debt already set) and says whether it may run now.
-    function _size(uint256 positionId, uint256 collateralAssets, Plan memory plan) internal view returns (Reason) {
+    /// @dev Sizes the tranche in `plan` (price already set) and says whether it may run now.
+    function _size(
+        uint256 positionId,
+        IMarginVault.Position memory p,
+        Plan memory plan
+    ) internal view returns (Reason) {
+        plan.debtAssets = vault.debtAssetsOf(positionId);
         if (plan.debtAssets == 0) return Reason.NoDebt;
         TrancheState memory state = _trancheState[positionId];
         plan.history = state;
-        LiquidationRules.Outage memory outage = _outageFor(state, plan.oracle);
+        LiquidationRules.Outage memory outage = _outageFor(state, plan.market.oracle);
         uint256 cooldown = plan.params.trancheCooldown;
         uint256 graceEnd = LiquidationRules.graceEnd(state.lastTrancheAt, cooldown, outage);
         uint256 room;
@@ -262,18 +257,13 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         }
         plan.tranche = TrancheMath.computeTrancheWithExtraBonus(
             TrancheMath.PositionState({
-                collateralAssets: collateralAssets,
+                collateralAssets: p.collateralAssets,
                 debtAssets: plan.debtAssets,
                 price: plan.price
             }),
             RiskParamsLib.toTrancheParams(plan.params),
             room,
-            LiquidationRules.extraBonus(
-                state.liquidatableSince,
-                _windows[plan.marketId].timeBonusPerSecond,
-                graceEnd,
-                outage
-            )
+            LiquidationRules.extraBonus(state.liquidatableSince, timeBonusPerSecond[plan.marketId], graceEnd, outage)
         );
         plan.sizedAssets = plan.tranche.repaidAssets;
         plan.protocolFee = TrancheMath.protocolFeeUp(
@@ -329,17 +319,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         _trancheState[positionId] = state;
         // Full closes at or below the full-liquidation ratio bypass the window and do not use it up.
         if (plan.tranche.kind == TrancheMath.TrancheKind.FullClose) return;
-        Window memory w = _windows[plan.marketId];
-        (uint256 start, uint256 liquidatedAssets) = LiquidationRules.currentWindow(
-            w.start,
-            w.liquidatedAssets,
-            plan.params.window
-        );
-        _windows[plan.marketId] = Window(
-            uint40(start),
-            SafeCast.toUint152(liquidatedAssets + repaidAssets),
-            w.timeBonusPerSecond
-        );
+        (uint256 start, uint256 liquidatedAssets) = _currentWindow(plan.marketId, plan.params.window);
+        _windows[plan.marketId] = Window(uint64(start), SafeCast.toUint192(liquidatedAssets + repaidAssets));
     }
 
     /// @dev Books the repayment on the position, then pulls it from the keeper straight into the pool (exactly, or
@@ -347,11 +328,10 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     /// engine.
     function _collectAndRepay(uint256 positionId, Plan memory plan, address keeper) internal {
         uint256 repaidAssets = plan.tranche.repaidAssets;
-        (uint256 actual, , uint256 debtAssetsLeft) = vault.repayFor(positionId, repaidAssets);
+        (uint256 actual, ) = vault.repayFor(positionId, repaidAssets);
         if (actual != repaidAssets) revert PositionChangedDuringCallback(positionId);
-        plan.debtAssetsLeft = debtAssetsLeft;
-        IERC20 quote = IERC20(plan.pool.asset());
-        TransferLib.pullExact(quote, keeper, address(plan.pool), repaidAssets);
+        IERC20 quote = IERC20(plan.market.pool.asset());
+        TransferLib.pullExact(quote, keeper, address(plan.market.pool), repaidAssets);
         _routeFee(plan, quote, keeper);
     }
 
@@ -363,11 +343,11 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         if (toInsurance > 0) quote.safeTransferFrom(keeper, address(insuranceFund), toInsurance);
         uint256 toSink = fee - toInsurance;
         if (toSink == 0) return;
-        if (config.feeSink == address(plan.pool)) {
+        if (config.feeSink == address(plan.market.pool)) {
             // A donation is booked by the pool, which pulls it from its caller.
             TransferLib.pullExact(quote, keeper, address(this), toSink);
-            quote.forceApprove(address(plan.pool), toSink);
-            plan.pool.donate(toSink);
+            quote.forceApprove(address(plan.market.pool), toSink);
+            plan.market.pool.donate(toSink);
         } else {
             quote.safeTransferFrom(keeper, config.feeSink, toSink);
         }
@@ -376,12 +356,12 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     /// @dev All collateral is gone: the insurance fund covers what it can, the pool writes off the rest, the vault
     /// closes the position.
     function _realizeBadDebt(uint256 positionId, Plan memory plan) internal {
-        IERC20 quote = IERC20(plan.pool.asset());
-        uint256 badDebt = plan.debtAssetsLeft;
+        IERC20 quote = IERC20(plan.market.pool.asset());
+        uint256 badDebt = vault.debtAssetsOf(positionId);
         uint256 covered = insuranceFund.coverBadDebt(quote, badDebt);
         if (covered > 0) {
             vault.repayFor(positionId, covered);
-            quote.safeTransfer(address(plan.pool), covered);
+            quote.safeTransfer(address(plan.market.pool), covered);
         }
         (, uint256 socialized) = vault.closeBadDebt(positionId);
         emit BadDebtRealized(positionId, covered, socialized);
@@ -398,14 +378,13 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         }
         Plan memory plan = _load(p.marketId);
         IOracle.PriceStatus status;
-        (plan.price, status) = plan.oracle.price();
+        (plan.price, status) = plan.market.oracle.price();
         preview.nextEligibleAt = nextEligibleAt(positionId);
         if (status == IOracle.PriceStatus.Invalid) {
             preview.reason = Reason.InvalidPrice;
             return preview;
         }
-        plan.debtAssets = vault.debtAssetsOf(positionId);
-        preview.reason = _size(positionId, p.collateralAssets, plan);
+        preview.reason = _size(positionId, p, plan);
         preview.kind = plan.tranche.kind;
         preview.ratioBefore = plan.tranche.ratioBefore;
         preview.bonus = plan.tranche.bonus;
@@ -487,18 +466,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             vault.riskParams(marketId).trancheCooldown,
             outage
         );
-        return
-            LiquidationRules.extraBonus(
-                state.liquidatableSince,
-                _windows[marketId].timeBonusPerSecond,
-                graceEnd,
-                outage
-            );
-    }
-
-    /// @inheritdoc ILiquidationEngine
-    function timeBonusPerSecond(uint256 marketId) external view returns (uint256) {
-        return _windows[marketId].timeBonusPerSecond;
+        return LiquidationRules.extraBonus(state.liquidatableSince, timeBonusPerSecond[marketId], graceEnd, outage);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -521,5 +489,10 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     function _currentWindow(uint256 marketId, uint256 length) internal view returns (uint256, uint256) {
         Window memory w = _windows[marketId];
         return LiquidationRules.currentWindow(w.start, w.liquidatedAssets, length);
+    }
+
+    function _ratioOf(uint256 positionId, uint256 price) internal view returns (uint256) {
+        return
+            TrancheMath.ratioDown(vault.position(positionId).collateralAssets, price, vault.debtAssetsOf(positionId));
     }
 }

@@ -102,9 +102,7 @@ interface ILendingPool is IERC4626 {
     /// first). Accruing in k steps adds at least what one accrual over the same time adds, less one unit: the carried
     /// fraction removes the per-step rounding, and compounding and the truncated series only add. It adds at most
     /// continuous compounding at the rate of each interval, so splitting an interval cannot charge more than that.
-    /// @return borrowAssets Assets lent out after the accrual (`totalBorrowAssets`).
-    /// @return borrowShares Borrow shares outstanding (`totalBorrowShares`), so a caller converts without calling back.
-    function accrueInterest() external returns (uint256 borrowAssets, uint256 borrowShares);
+    function accrueInterest() external;
 
     /// @notice Lends `assets` to `receiver` against new borrow shares (rounded up). Only the MarginVault.
     /// @return shares Borrow shares created.

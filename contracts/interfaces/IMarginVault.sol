@@ -252,12 +252,7 @@ interface IMarginVault {
     /// pulls exactly that into the pool from the keeper (or sends what the insurance fund covered).
     /// @return repaidAssets Assets booked as repaid (the debt, if `assets` exceeds it).
     /// @return shares Borrow shares burned.
-    /// @return debtAssetsLeft The position's debt after the repayment, at the pool's totals after it (rounded up), so
-    /// the engine needs no second read for the ratio it reports.
-    function repayFor(
-        uint256 positionId,
-        uint256 assets
-    ) external returns (uint256 repaidAssets, uint256 shares, uint256 debtAssetsLeft);
+    function repayFor(uint256 positionId, uint256 assets) external returns (uint256 repaidAssets, uint256 shares);
 
     /// @notice Closes a position whose collateral is all gone: writes off its remaining debt in its pool (bad debt;
     /// none if the insurance fund repaid it all) and deletes it. Liquidation engine only.
