@@ -93,24 +93,18 @@ async function liquidateAll(
   return result;
 }
 
-/** Names of the contracts a breakdown reports inclusive gas for. */
-async function names(world: World, own: Record<string, string>): Promise<Record<string, string>> {
-  return {
-    [await world.usdc.getAddress()]: "quote token (USDC)",
-    [await world.weth.getAddress()]: "collateral token (WETH)",
-    [await world.ethUsdFeed.getAddress()]: "price feeds",
-    [await world.usdcUsdFeed.getAddress()]: "price feeds",
-    ...own,
-  };
-}
-
+/** Traces the tranches; the report shows the inclusive gas of the calls into the two tokens and `oracle`. */
 async function breakdowns(
   world: World,
   liquidations: Record<LiquidationKind, LiquidationGas>,
-  own: Record<string, string>,
+  oracle: string,
 ): Promise<Partial<Record<LiquidationKind, GasBreakdown>>> {
   const provider = world.admin.provider as JsonRpcApiProvider;
-  const named = await names(world, own);
+  const named = {
+    [await world.usdc.getAddress()]: "quote token (USDC)",
+    [await world.weth.getAddress()]: "collateral token (WETH)",
+    [oracle]: "oracle",
+  };
   const result: Partial<Record<LiquidationKind, GasBreakdown>> = {};
   for (const kind of BREAKDOWN_KINDS) result[kind] = await gasBreakdown(provider, liquidations[kind].hash, named);
   return result;
@@ -133,11 +127,7 @@ export async function compareGas(chain: BenchChain, options: CompareOptions): Pr
   await sluiceOpenVictims(sluice, world);
   liquidations.Sluice = await liquidateAll(chain, world, (kind) => sluiceLiquidate(sluice, world, kind));
   if (options.breakdown === true) {
-    traced.Sluice = await breakdowns(world, liquidations.Sluice, {
-      [await sluice.vault.getAddress()]: "MarginVault",
-      [await sluice.pool.getAddress()]: "LendingPool",
-      [await (await sluice.vault.market(1n)).oracle]: "oracle",
-    });
+    traced.Sluice = await breakdowns(world, liquidations.Sluice, (await sluice.vault.market(1n)).oracle);
   }
   const batches: BatchGas[] = [];
   for (const size of BATCH_SIZES) {
@@ -160,9 +150,7 @@ export async function compareGas(chain: BenchChain, options: CompareOptions): Pr
     morphoLiquidate(morpho, world, kind, repaid(kind)),
   );
   if (options.breakdown === true) {
-    traced["Morpho Blue"] = await breakdowns(world, liquidations["Morpho Blue"], {
-      [morpho.params.oracle]: "oracle",
-    });
+    traced["Morpho Blue"] = await breakdowns(world, liquidations["Morpho Blue"], morpho.params.oracle);
   }
 
   await setEthPrice(world, PRICES.start);
@@ -171,7 +159,7 @@ export async function compareGas(chain: BenchChain, options: CompareOptions): Pr
   await aaveOpenVictims(aave, world);
   liquidations["Aave V3"] = await liquidateAll(chain, world, (kind) => aaveLiquidate(aave, world, kind, repaid(kind)));
   if (options.breakdown === true) {
-    traced["Aave V3"] = await breakdowns(world, liquidations["Aave V3"], { [aave.oracle]: "oracle" });
+    traced["Aave V3"] = await breakdowns(world, liquidations["Aave V3"], aave.oracle);
   }
   return { userOps, liquidations, breakdowns: traced, batches, lens };
 }
