@@ -14,7 +14,8 @@ const require = createRequire(import.meta.url);
 const MORPHO_SOLC_VERSION: string = (require("solc-0.8.19/package.json") as { version: string }).version;
 const MORPHO_SOLC_PATH = require.resolve("solc-0.8.19/soljson.js");
 const SOLC_VERSION: string = (require("solc/package.json") as { version: string }).version;
-const SOLC_PATH = require.resolve("solc/soljson.js");
+/** The same compiler as hardhat.config.ts, loaded the same way (scripts/solc/soljson.cjs). */
+const SOLC_PATH = require.resolve("./scripts/solc/soljson.cjs");
 
 const MORPHO = "@morpho-org/morpho-blue/src";
 

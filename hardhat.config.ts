@@ -7,9 +7,13 @@ import { MAINNET_FORK_BLOCK } from "./src/devchain/mainnetAddresses.js";
 
 const require = createRequire(import.meta.url);
 
-/** The compiler comes from the pinned npm `solc` package: nothing is downloaded. */
+/**
+ * The compiler comes from the pinned npm `solc` package: nothing is downloaded. It is loaded through
+ * scripts/solc/soljson.cjs, which hands solc its input on the heap: as Hardhat calls it, an input over 1.25 MB
+ * overflows the wasm stack (HHE908), and the coverage build's inputs are bigger than that.
+ */
 const SOLC_VERSION: string = (require("solc/package.json") as { version: string }).version;
-const SOLC_PATH = require.resolve("solc/soljson.js");
+const SOLC_PATH = require.resolve("./scripts/solc/soljson.cjs");
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],

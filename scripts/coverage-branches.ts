@@ -9,8 +9,8 @@
  *     block (revert, return, break, continue), the statement after the `if` ran;
  *   - every other `if`, and every `?:`, has its condition wrapped in a probe function appended to the file
  *         function __bp_<file>_<n>(bool c) pure returns (bool) { if (c) { return true; } return false; }
- *     (on separate lines) whose two `return` statements are the sides. Probes are few: probing every branch made the
- *     instrumented engine tests outgrow the wasm compiler. Original lines keep their numbers.
+ *     (on separate lines) whose two `return` statements are the sides. Probes are few: most sides are proved by a
+ *     statement already there. Original lines keep their numbers.
  *
  * `prepare <workdir>`: copies the project into <workdir> (node_modules linked), adds the probes, writes
  * <workdir>/branches.json.
@@ -53,17 +53,19 @@ interface Prepared {
   branches: Branch[];
 }
 
-const COPIED = [
-  "contracts",
-  "test",
-  "src",
-  "scripts",
-  "typechain-types",
-  "hardhat.config.ts",
-  "package.json",
-  "remappings.txt",
-  "tsconfig.json",
-];
+/** Top-level entries not copied into the coverage project: dependencies (linked), VCS data, outputs of other builds. */
+const NOT_COPIED = new Set([
+  ".git",
+  "node_modules",
+  "artifacts",
+  "artifacts-bench",
+  "artifacts-production",
+  "cache",
+  "cache-bench",
+  "cache-production",
+  "coverage",
+  "reports",
+]);
 const SOLC_VERSION = (require("solc/package.json") as { version: string }).version;
 
 function solFiles(dir: string): string[] {
@@ -171,8 +173,8 @@ function lineAt(bytes: Buffer, offset: number): number {
 function prepare(workdir: string): void {
   rmSync(workdir, { recursive: true, force: true });
   mkdirSync(workdir, { recursive: true });
-  for (const entry of COPIED) {
-    if (existsSync(entry)) cpSync(entry, join(workdir, entry), { recursive: true });
+  for (const entry of readdirSync(".")) {
+    if (!NOT_COPIED.has(entry)) cpSync(entry, join(workdir, entry), { recursive: true });
   }
   symlinkSync(resolve("node_modules"), join(workdir, "node_modules"));
   // The periphery's tests deploy the core from its (uninstrumented) artifacts with `deployCode`: bring them along,

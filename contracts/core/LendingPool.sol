@@ -8,6 +8,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IInterestRateModel} from "../interfaces/IInterestRateModel.sol";
@@ -20,6 +21,7 @@ import {TransferLib} from "../libraries/TransferLib.sol";
 /// @notice ERC-4626 vault over one quote asset that lends only to the MarginVault.
 contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
+    using SafeCast for uint256;
 
     uint256 internal constant WAD = 1e18;
     /// @notice Largest reserve factor: 50 % of interest.
@@ -32,22 +34,23 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
     /// @inheritdoc ILendingPool
     IInterestRateModel public interestRateModel;
     /// @inheritdoc ILendingPool
-    uint256 public reserveFactor;
-    /// @inheritdoc ILendingPool
     address public insuranceFund;
 
-    /// @inheritdoc ILendingPool
-    uint256 public cashAssets;
-    /// @inheritdoc ILendingPool
-    uint256 public totalBorrowAssets;
-    /// @inheritdoc ILendingPool
-    uint256 public totalBorrowShares;
-    /// @inheritdoc ILendingPool
-    uint256 public reserveAssets;
-    /// @dev One slot: the time up to which interest has accrued, and the fraction of a unit of interest accrued but
-    /// not yet added to the debt, scaled by WAD (below WAD), carried to the next accrual so rounding loses nothing.
+    // The accounting in three slots, laid out so that a repayment or a borrow reads three and writes two or three
+    // (eight and five when each total had its own slot, as up to 9983dc1). 2^128 quote units is far above any
+    // token's supply; every write is checked (SafeCast).
+    /// @dev Slot: cash held and lendable, and assets lent out (interest included, before pending interest).
+    uint128 private _cashAssets;
+    uint128 private _totalBorrowAssets;
+    /// @dev Slot: borrow shares outstanding, and reserves not yet swept.
+    uint128 private _totalBorrowShares;
+    uint128 private _reserveAssets;
+    /// @dev Slot: the time up to which interest has accrued; the fraction of a unit of interest accrued but not yet
+    /// added to the debt, scaled by WAD (below WAD < 2^64), carried to the next accrual so rounding loses nothing;
+    /// and the reserve factor (WAD, at most 0.5e18 < 2^64).
     uint64 private _lastAccrual;
-    uint192 private _interestRemainder;
+    uint64 private _interestRemainder;
+    uint64 private _reserveFactor;
 
     modifier onlyVault() {
         if (msg.sender != vault) revert OnlyVault(msg.sender);
@@ -79,7 +82,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
         if (reserveFactor_ > MAX_RESERVE_FACTOR) revert ReserveFactorTooHigh(reserveFactor_, MAX_RESERVE_FACTOR);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         interestRateModel = interestRateModel_;
-        reserveFactor = reserveFactor_;
+        _reserveFactor = uint64(reserveFactor_);
         insuranceFund = insuranceFund_;
         _lastAccrual = uint64(block.timestamp);
     }
@@ -106,9 +109,9 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
     /// @notice Sets the share of interest set aside for the insurance fund; interest up to now uses the old one.
     function setReserveFactor(uint256 reserveFactor_) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (reserveFactor_ > MAX_RESERVE_FACTOR) revert ReserveFactorTooHigh(reserveFactor_, MAX_RESERVE_FACTOR);
-        if (reserveFactor_ == reserveFactor) revert NoChange();
+        if (reserveFactor_ == _reserveFactor) revert NoChange();
         _accrueInterest();
-        reserveFactor = reserveFactor_;
+        _reserveFactor = uint64(reserveFactor_);
         emit SetReserveFactor(reserveFactor_);
     }
 
@@ -123,18 +126,44 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
     // ------------------------------------------------------------------ interest
 
     /// @inheritdoc ILendingPool
-    function accrueInterest() external nonReentrant {
+    function accrueInterest() external nonReentrant returns (uint256 borrowAssets, uint256 borrowShares) {
         _accrueInterest();
+        return (_totalBorrowAssets, _totalBorrowShares);
     }
 
     /// @inheritdoc ILendingPool
     function expectedBalances() public view returns (uint256 cash, uint256 borrowAssets, uint256 reserves) {
-        cash = cashAssets;
-        borrowAssets = totalBorrowAssets;
-        reserves = reserveAssets;
+        cash = _cashAssets;
+        borrowAssets = _totalBorrowAssets;
+        reserves = _reserveAssets;
         (uint256 interestAssets, , ) = _pendingInterest(cash, borrowAssets);
         borrowAssets += interestAssets;
-        reserves += Math.mulDiv(interestAssets, reserveFactor, WAD);
+        reserves += Math.mulDiv(interestAssets, _reserveFactor, WAD);
+    }
+
+    /// @inheritdoc ILendingPool
+    function reserveFactor() external view returns (uint256) {
+        return _reserveFactor;
+    }
+
+    /// @inheritdoc ILendingPool
+    function cashAssets() external view returns (uint256) {
+        return _cashAssets;
+    }
+
+    /// @inheritdoc ILendingPool
+    function totalBorrowAssets() external view returns (uint256) {
+        return _totalBorrowAssets;
+    }
+
+    /// @inheritdoc ILendingPool
+    function totalBorrowShares() external view returns (uint256) {
+        return _totalBorrowShares;
+    }
+
+    /// @inheritdoc ILendingPool
+    function reserveAssets() external view returns (uint256) {
+        return _reserveAssets;
     }
 
     /// @inheritdoc ILendingPool
@@ -170,14 +199,17 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
 
     function _accrueInterest() internal {
         if (block.timestamp == _lastAccrual) return;
-        uint256 borrowAssets = totalBorrowAssets;
-        (uint256 interestAssets, uint256 remainder, uint256 ratePerSecond) = _pendingInterest(cashAssets, borrowAssets);
-        // remainder < WAD < 2^192
-        (_lastAccrual, _interestRemainder) = (uint64(block.timestamp), uint192(remainder));
+        uint256 borrowAssets = _totalBorrowAssets;
+        (uint256 interestAssets, uint256 remainder, uint256 ratePerSecond) = _pendingInterest(
+            _cashAssets,
+            borrowAssets
+        );
+        // remainder < WAD < 2^64
+        (_lastAccrual, _interestRemainder) = (uint64(block.timestamp), uint64(remainder));
         if (interestAssets == 0) return;
-        uint256 reserveInterestAssets = Math.mulDiv(interestAssets, reserveFactor, WAD);
-        totalBorrowAssets = borrowAssets + interestAssets;
-        reserveAssets += reserveInterestAssets;
+        uint256 reserveInterestAssets = Math.mulDiv(interestAssets, _reserveFactor, WAD);
+        _totalBorrowAssets = (borrowAssets + interestAssets).toUint128();
+        _reserveAssets = (_reserveAssets + reserveInterestAssets).toUint128();
         emit AccrueInterest(interestAssets, reserveInterestAssets, ratePerSecond);
     }
 
@@ -191,30 +223,30 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
 
     /// @notice At most the cash the pool holds: lent assets cannot be withdrawn until repaid.
     function maxWithdraw(address owner) public view override(ERC4626, IERC4626) returns (uint256) {
-        return Math.min(super.maxWithdraw(owner), cashAssets);
+        return Math.min(super.maxWithdraw(owner), _cashAssets);
     }
 
     /// @notice At most the shares worth the cash the pool holds (rounded down).
     function maxRedeem(address owner) public view override(ERC4626, IERC4626) returns (uint256) {
-        return Math.min(super.maxRedeem(owner), _convertToShares(cashAssets, Math.Rounding.Floor));
+        return Math.min(super.maxRedeem(owner), _convertToShares(_cashAssets, Math.Rounding.Floor));
     }
 
     /// @inheritdoc ILendingPool
     function borrowSharesToAssetsUp(uint256 shares) external view returns (uint256) {
         (, uint256 borrowAssets, ) = expectedBalances();
-        return SharesMath.toAssetsUp(shares, borrowAssets, totalBorrowShares);
+        return SharesMath.toAssetsUp(shares, borrowAssets, _totalBorrowShares);
     }
 
     /// @inheritdoc ILendingPool
     function borrowAssetsToSharesUp(uint256 assets) external view returns (uint256) {
         (, uint256 borrowAssets, ) = expectedBalances();
-        return SharesMath.toSharesUp(assets, borrowAssets, totalBorrowShares);
+        return SharesMath.toSharesUp(assets, borrowAssets, _totalBorrowShares);
     }
 
     /// @inheritdoc ILendingPool
     function borrowAssetsToSharesDown(uint256 assets) external view returns (uint256) {
         (, uint256 borrowAssets, ) = expectedBalances();
-        return SharesMath.toSharesDown(assets, borrowAssets, totalBorrowShares);
+        return SharesMath.toSharesDown(assets, borrowAssets, _totalBorrowShares);
     }
 
     /// @inheritdoc ILendingPool
@@ -275,14 +307,14 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
         if (assets == 0) revert ZeroAmount();
         _accrueInterest();
         TransferLib.pullExact(IERC20(asset()), msg.sender, address(this), assets);
-        cashAssets += assets;
+        _cashAssets = (_cashAssets + assets).toUint128();
         emit Donate(msg.sender, assets);
     }
 
     /// @dev Pulls the assets, rejecting tokens whose received amount differs (fee-on-transfer), then mints.
     function _deposit(address caller, address receiver, uint256 assets, uint256 shares) internal override {
         TransferLib.pullExact(IERC20(asset()), caller, address(this), assets);
-        cashAssets += assets;
+        _cashAssets = (_cashAssets + assets).toUint128();
         _mint(receiver, shares);
         emit Deposit(caller, receiver, assets, shares);
     }
@@ -295,7 +327,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
         uint256 assets,
         uint256 shares
     ) internal override {
-        cashAssets -= assets;
+        _cashAssets -= assets.toUint128();
         super._withdraw(caller, receiver, owner, assets, shares);
     }
 
@@ -310,47 +342,64 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
         if (assets == 0) revert ZeroAmount();
         if (receiver == address(0)) revert ZeroAddress();
         _accrueInterest();
-        if (assets > cashAssets) revert InsufficientCash(assets, cashAssets);
-        shares = SharesMath.toSharesUp(assets, totalBorrowAssets, totalBorrowShares);
-        totalBorrowAssets += assets;
-        totalBorrowShares += shares;
-        cashAssets -= assets;
+        uint256 cash = _cashAssets;
+        if (assets > cash) revert InsufficientCash(assets, cash);
+        uint256 borrowAssets = _totalBorrowAssets;
+        uint256 borrowShares = _totalBorrowShares;
+        shares = SharesMath.toSharesUp(assets, borrowAssets, borrowShares);
+        (_cashAssets, _totalBorrowAssets) = (uint128(cash - assets), (borrowAssets + assets).toUint128());
+        _totalBorrowShares = (borrowShares + shares).toUint128();
         emit Borrow(receiver, assets, shares);
         IERC20(asset()).safeTransfer(receiver, assets);
     }
 
     /// @inheritdoc ILendingPool
-    function repay(uint256 shares, uint256 assets) external onlyVault nonReentrant {
+    function repay(
+        uint256 shares,
+        uint256 assets,
+        uint256 toReserves,
+        uint256 toLenders
+    ) external onlyVault nonReentrant {
         if (shares == 0 || assets == 0) revert ZeroAmount();
         _accrueInterest();
-        if (shares > totalBorrowShares) revert SharesExceedBorrowed(shares, totalBorrowShares);
-        totalBorrowShares -= shares;
+        uint256 borrowShares = _totalBorrowShares;
+        if (shares > borrowShares) revert SharesExceedBorrowed(shares, borrowShares);
+        _totalBorrowShares = uint128(borrowShares - shares);
         // Assets rounded up can exceed the total by rounding: the excess stays with lenders as cash.
-        totalBorrowAssets -= Math.min(assets, totalBorrowAssets);
-        cashAssets += assets;
+        uint256 borrowAssets = _totalBorrowAssets;
+        (_cashAssets, _totalBorrowAssets) = (
+            (_cashAssets + assets + toReserves + toLenders).toUint128(),
+            uint128(borrowAssets - Math.min(assets, borrowAssets))
+        );
         emit Repay(assets, shares);
+        if (toReserves + toLenders > 0) {
+            if (toReserves > 0) _reserveAssets = (_reserveAssets + toReserves).toUint128();
+            emit CollectFee(toReserves, toLenders);
+        }
     }
 
     /// @inheritdoc ILendingPool
     function writeOff(uint256 shares) external onlyVault nonReentrant returns (uint256 assets) {
         if (shares == 0) revert ZeroAmount();
         _accrueInterest();
-        if (shares > totalBorrowShares) revert SharesExceedBorrowed(shares, totalBorrowShares);
-        assets = Math.min(SharesMath.toAssetsUp(shares, totalBorrowAssets, totalBorrowShares), totalBorrowAssets);
-        totalBorrowShares -= shares;
-        totalBorrowAssets -= assets;
-        uint256 coveredByReserves = Math.min(reserveAssets, assets);
-        reserveAssets -= coveredByReserves;
+        uint256 borrowShares = _totalBorrowShares;
+        uint256 borrowAssets = _totalBorrowAssets;
+        if (shares > borrowShares) revert SharesExceedBorrowed(shares, borrowShares);
+        assets = Math.min(SharesMath.toAssetsUp(shares, borrowAssets, borrowShares), borrowAssets);
+        _totalBorrowShares = uint128(borrowShares - shares);
+        _totalBorrowAssets = uint128(borrowAssets - assets);
+        uint256 coveredByReserves = Math.min(_reserveAssets, assets);
+        _reserveAssets -= uint128(coveredByReserves);
         emit WriteOff(shares, assets, coveredByReserves, assets - coveredByReserves);
     }
 
     /// @inheritdoc ILendingPool
     function sweepReserves() external nonReentrant returns (uint256 assets) {
         _accrueInterest();
-        assets = Math.min(reserveAssets, cashAssets);
+        assets = Math.min(_reserveAssets, _cashAssets);
         if (assets == 0) revert NothingToSweep();
-        reserveAssets -= assets;
-        cashAssets -= assets;
+        _reserveAssets -= uint128(assets);
+        _cashAssets -= uint128(assets);
         emit SweepReserves(insuranceFund, assets);
         IERC20(asset()).safeTransfer(insuranceFund, assets);
     }

@@ -9,12 +9,14 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IInsuranceFund} from "../interfaces/IInsuranceFund.sol";
+import {ILendingPool} from "../interfaces/ILendingPool.sol";
 import {ILiquidationEngine} from "../interfaces/ILiquidationEngine.sol";
 import {IMarginVault} from "../interfaces/IMarginVault.sol";
 import {IOracle} from "../interfaces/IOracle.sol";
 import {ITrancheLiquidationCallback} from "../interfaces/ITrancheLiquidationCallback.sol";
 import {LiquidationRules} from "../libraries/LiquidationRules.sol";
 import {RiskParamsLib} from "../libraries/RiskParamsLib.sol";
+import {SharesMath} from "../libraries/SharesMath.sol";
 import {TrancheMath} from "../libraries/TrancheMath.sol";
 import {TransferLib} from "../libraries/TransferLib.sol";
 
@@ -39,12 +41,12 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
 
     mapping(uint256 positionId => TrancheState) internal _trancheState;
     mapping(uint256 marketId => FeeConfig) internal _feeConfig;
-    /// @inheritdoc ILiquidationEngine
-    mapping(uint256 marketId => uint256) public timeBonusPerSecond;
-    /// @dev A market's current liquidation window, in one slot: a tranche reads and writes one word for it.
+    /// @dev A market's current liquidation window and its time bonus, in one slot: a tranche reads and writes one
+    /// word for its market here. `liquidatedAssets` below 2^152 and the bonus below `MAX_TIME_BONUS_PER_SECOND`.
     struct Window {
-        uint64 start;
-        uint192 liquidatedAssets;
+        uint40 start;
+        uint152 liquidatedAssets;
+        uint64 timeBonusPerSecond;
     }
     mapping(uint256 marketId => Window) internal _windows;
 
@@ -53,7 +55,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     /// bounded by an open remainder of an earlier incomplete tranche (see `ILiquidationEngine.TrancheState`).
     struct Plan {
         uint256 marketId;
-        IMarginVault.Market market;
+        ILendingPool pool;
+        IOracle oracle;
         IMarginVault.RiskParams params;
         TrancheMath.Tranche tranche;
         uint256 price;
@@ -62,6 +65,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         uint256 sizedAssets;
         bool openTranche;
         TrancheState history;
+        uint256 debtAssetsLeft;
     }
 
     /// @param vault_ The MarginVault.
@@ -95,7 +99,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         if (bonusPerSecond > MAX_TIME_BONUS_PER_SECOND) {
             revert TimeBonusTooHigh(bonusPerSecond, MAX_TIME_BONUS_PER_SECOND);
         }
-        timeBonusPerSecond[marketId] = bonusPerSecond;
+        _windows[marketId].timeBonusPerSecond = uint64(bonusPerSecond); // <= MAX_TIME_BONUS_PER_SECOND < 2^64
         emit SetTimeBonus(marketId, bonusPerSecond);
     }
 
@@ -196,7 +200,11 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     /// @dev Updates the liquidatable flag from the ratio after the tranche, then emits.
     function _emitTranche(uint256 positionId, address keeper, Plan memory plan) internal {
         TrancheMath.TrancheKind kind = plan.tranche.kind;
-        uint256 ratioAfter = _ratioOf(positionId, plan.price);
+        // A bad-debt close deletes the position: nothing is left on either side.
+        uint256 ratioAfter =
+            plan.tranche.badDebtAssets > 0
+                ? TrancheMath.ratioDown(0, plan.price, 0)
+                : TrancheMath.ratioDown(vault.position(positionId).collateralAssets, plan.price, plan.debtAssetsLeft);
         TrancheState storage state = _trancheState[positionId];
         if (ratioAfter >= plan.params.maintenanceRatio) state.liquidatableSince = 0;
         else if (state.liquidatableSince == 0) state.liquidatableSince = SafeCast.toUint40(block.timestamp);
@@ -216,32 +224,29 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     /// @dev Accrues, prices and sizes the tranche; reverts with the reason it cannot happen.
     function _plan(uint256 positionId, IMarginVault.Position memory p) internal returns (Plan memory plan) {
         plan = _load(p.marketId);
-        plan.market.pool.accrueInterest();
+        (uint256 borrowAssets, uint256 borrowShares) = plan.pool.accrueInterest();
+        plan.debtAssets = SharesMath.toAssetsUp(p.debtShares, borrowAssets, borrowShares);
         IOracle.PriceStatus status;
-        (plan.price, status) = plan.market.oracle.updatePrice();
+        (plan.price, status) = plan.oracle.updatePrice();
         if (status == IOracle.PriceStatus.Invalid) revert InvalidPrice(plan.marketId);
-        Reason reason = _size(positionId, p, plan);
+        Reason reason = _size(positionId, p.collateralAssets, plan);
         _revertFor(reason, positionId, plan);
     }
 
     /// @dev A plan with the market's fixed parts and parameters filled in.
     function _load(uint256 marketId) internal view returns (Plan memory plan) {
         plan.marketId = marketId;
-        plan.market = vault.market(marketId);
+        IMarginVault.Market memory m = vault.market(marketId);
+        (plan.pool, plan.oracle) = (m.pool, m.oracle);
         plan.params = vault.riskParams(marketId);
     }
 
-    /// @dev Sizes the tranche in `plan` (price already set) and says whether it may run now.
-    function _size(
-        uint256 positionId,
-        IMarginVault.Position memory p,
-        Plan memory plan
-    ) internal view returns (Reason) {
-        plan.debtAssets = vault.debtAssetsOf(positionId);
+    /// @dev Sizes the tranche in `plan` (price and debt already set) and says whether it may run now.
+    function _size(uint256 positionId, uint256 collateralAssets, Plan memory plan) internal view returns (Reason) {
         if (plan.debtAssets == 0) return Reason.NoDebt;
         TrancheState memory state = _trancheState[positionId];
         plan.history = state;
-        LiquidationRules.Outage memory outage = _outageFor(state, plan.market.oracle);
+        LiquidationRules.Outage memory outage = _outageFor(state, plan.oracle);
         uint256 cooldown = plan.params.trancheCooldown;
         uint256 graceEnd = LiquidationRules.graceEnd(state.lastTrancheAt, cooldown, outage);
         uint256 room;
@@ -257,13 +262,18 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         }
         plan.tranche = TrancheMath.computeTrancheWithExtraBonus(
             TrancheMath.PositionState({
-                collateralAssets: p.collateralAssets,
+                collateralAssets: collateralAssets,
                 debtAssets: plan.debtAssets,
                 price: plan.price
             }),
             RiskParamsLib.toTrancheParams(plan.params),
             room,
-            LiquidationRules.extraBonus(state.liquidatableSince, timeBonusPerSecond[plan.marketId], graceEnd, outage)
+            LiquidationRules.extraBonus(
+                state.liquidatableSince,
+                _windows[plan.marketId].timeBonusPerSecond,
+                graceEnd,
+                outage
+            )
         );
         plan.sizedAssets = plan.tranche.repaidAssets;
         plan.protocolFee = TrancheMath.protocolFeeUp(
@@ -319,49 +329,59 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         _trancheState[positionId] = state;
         // Full closes at or below the full-liquidation ratio bypass the window and do not use it up.
         if (plan.tranche.kind == TrancheMath.TrancheKind.FullClose) return;
-        (uint256 start, uint256 liquidatedAssets) = _currentWindow(plan.marketId, plan.params.window);
-        _windows[plan.marketId] = Window(uint64(start), SafeCast.toUint192(liquidatedAssets + repaidAssets));
+        Window memory w = _windows[plan.marketId];
+        (uint256 start, uint256 liquidatedAssets) = LiquidationRules.currentWindow(
+            w.start,
+            w.liquidatedAssets,
+            plan.params.window
+        );
+        _windows[plan.marketId] = Window(
+            uint40(start),
+            SafeCast.toUint152(liquidatedAssets + repaidAssets),
+            w.timeBonusPerSecond
+        );
     }
 
-    /// @dev Books the repayment on the position, then pulls it from the keeper straight into the pool (exactly, or
-    /// the whole liquidation reverts) and the fee from the keeper to where it goes: no token passes through the
-    /// engine.
+    /// @dev Books the repayment on the position with the protocol fee's pool share, then pulls both from the keeper
+    /// straight into the pool in one transfer (exactly, or the whole liquidation reverts). The fee's insurance share
+    /// becomes the pool's reserves (swept to the insurance fund by `LendingPool.sweepReserves`), a share for a sink
+    /// that is the market's pool raises the lenders' share price; only a share for another sink is a second transfer.
+    /// No token passes through the engine.
     function _collectAndRepay(uint256 positionId, Plan memory plan, address keeper) internal {
         uint256 repaidAssets = plan.tranche.repaidAssets;
-        (uint256 actual, ) = vault.repayFor(positionId, repaidAssets);
+        (uint256 toReserves, uint256 toLenders, uint256 toSink, address sink) = _splitFee(plan);
+        (uint256 actual, , uint256 debtAssetsLeft) = vault.repayFor(positionId, repaidAssets, toReserves, toLenders);
         if (actual != repaidAssets) revert PositionChangedDuringCallback(positionId);
-        IERC20 quote = IERC20(plan.market.pool.asset());
-        TransferLib.pullExact(quote, keeper, address(plan.market.pool), repaidAssets);
-        _routeFee(plan, quote, keeper);
+        plan.debtAssetsLeft = debtAssetsLeft;
+        IERC20 quote = IERC20(plan.pool.asset());
+        TransferLib.pullExact(quote, keeper, address(plan.pool), repaidAssets + toReserves + toLenders);
+        if (toSink > 0) quote.safeTransferFrom(keeper, sink, toSink);
     }
 
-    function _routeFee(Plan memory plan, IERC20 quote, address keeper) internal {
+    /// @dev The protocol fee's split (`FeeConfig`): the insurance share to the pool's reserves, the rest to the
+    /// lenders when the sink is the market's pool, to the sink otherwise.
+    function _splitFee(
+        Plan memory plan
+    ) internal view returns (uint256 toReserves, uint256 toLenders, uint256 toSink, address sink) {
         uint256 fee = plan.protocolFee;
-        if (fee == 0) return;
+        if (fee == 0) return (0, 0, 0, address(0));
         FeeConfig memory config = _feeConfig[plan.marketId];
-        uint256 toInsurance = config.feeSink == address(0) ? fee : Math.mulDiv(fee, config.insuranceShare, WAD);
-        if (toInsurance > 0) quote.safeTransferFrom(keeper, address(insuranceFund), toInsurance);
-        uint256 toSink = fee - toInsurance;
-        if (toSink == 0) return;
-        if (config.feeSink == address(plan.market.pool)) {
-            // A donation is booked by the pool, which pulls it from its caller.
-            TransferLib.pullExact(quote, keeper, address(this), toSink);
-            quote.forceApprove(address(plan.market.pool), toSink);
-            plan.market.pool.donate(toSink);
-        } else {
-            quote.safeTransferFrom(keeper, config.feeSink, toSink);
-        }
+        sink = config.feeSink;
+        toReserves = sink == address(0) ? fee : Math.mulDiv(fee, config.insuranceShare, WAD);
+        uint256 rest = fee - toReserves;
+        if (sink == address(plan.pool)) toLenders = rest;
+        else toSink = rest;
     }
 
     /// @dev All collateral is gone: the insurance fund covers what it can, the pool writes off the rest, the vault
     /// closes the position.
     function _realizeBadDebt(uint256 positionId, Plan memory plan) internal {
-        IERC20 quote = IERC20(plan.market.pool.asset());
-        uint256 badDebt = vault.debtAssetsOf(positionId);
+        IERC20 quote = IERC20(plan.pool.asset());
+        uint256 badDebt = plan.debtAssetsLeft;
         uint256 covered = insuranceFund.coverBadDebt(quote, badDebt);
         if (covered > 0) {
-            vault.repayFor(positionId, covered);
-            quote.safeTransfer(address(plan.market.pool), covered);
+            vault.repayFor(positionId, covered, 0, 0);
+            quote.safeTransfer(address(plan.pool), covered);
         }
         (, uint256 socialized) = vault.closeBadDebt(positionId);
         emit BadDebtRealized(positionId, covered, socialized);
@@ -378,13 +398,14 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         }
         Plan memory plan = _load(p.marketId);
         IOracle.PriceStatus status;
-        (plan.price, status) = plan.market.oracle.price();
+        (plan.price, status) = plan.oracle.price();
         preview.nextEligibleAt = nextEligibleAt(positionId);
         if (status == IOracle.PriceStatus.Invalid) {
             preview.reason = Reason.InvalidPrice;
             return preview;
         }
-        preview.reason = _size(positionId, p, plan);
+        plan.debtAssets = vault.debtAssetsOf(positionId);
+        preview.reason = _size(positionId, p.collateralAssets, plan);
         preview.kind = plan.tranche.kind;
         preview.ratioBefore = plan.tranche.ratioBefore;
         preview.bonus = plan.tranche.bonus;
@@ -466,7 +487,18 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             vault.riskParams(marketId).trancheCooldown,
             outage
         );
-        return LiquidationRules.extraBonus(state.liquidatableSince, timeBonusPerSecond[marketId], graceEnd, outage);
+        return
+            LiquidationRules.extraBonus(
+                state.liquidatableSince,
+                _windows[marketId].timeBonusPerSecond,
+                graceEnd,
+                outage
+            );
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function timeBonusPerSecond(uint256 marketId) external view returns (uint256) {
+        return _windows[marketId].timeBonusPerSecond;
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -489,10 +521,5 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     function _currentWindow(uint256 marketId, uint256 length) internal view returns (uint256, uint256) {
         Window memory w = _windows[marketId];
         return LiquidationRules.currentWindow(w.start, w.liquidatedAssets, length);
-    }
-
-    function _ratioOf(uint256 positionId, uint256 price) internal view returns (uint256) {
-        return
-            TrancheMath.ratioDown(vault.position(positionId).collateralAssets, price, vault.debtAssetsOf(positionId));
     }
 }

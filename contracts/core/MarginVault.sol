@@ -14,6 +14,7 @@ import {ILendingPool} from "../interfaces/ILendingPool.sol";
 import {IMarginVault} from "../interfaces/IMarginVault.sol";
 import {IOracle} from "../interfaces/IOracle.sol";
 import {RiskParamsLib} from "../libraries/RiskParamsLib.sol";
+import {SharesMath} from "../libraries/SharesMath.sol";
 import {TrancheMath} from "../libraries/TrancheMath.sol";
 import {TransferLib} from "../libraries/TransferLib.sol";
 
@@ -176,12 +177,15 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         if (receiver == address(0)) revert ZeroAddress();
         if (assets > p.collateralAssets) revert InsufficientCollateral(positionId, assets, p.collateralAssets);
         Market storage m = _markets[p.marketId];
-        if (p.debtShares > 0) m.pool.accrueInterest();
+        uint256 positionShares = p.debtShares;
+        (uint256 borrowAssets, uint256 borrowShares) = positionShares > 0 ? m.pool.accrueInterest() : (0, 0);
 
         p.collateralAssets -= uint128(assets);
         m.totalCollateralAssets -= uint128(assets);
 
-        if (p.debtShares > 0) _requireInitialRatio(positionId, p, m);
+        if (positionShares > 0) {
+            _requireInitialRatio(positionId, p, m, SharesMath.toAssetsUp(positionShares, borrowAssets, borrowShares));
+        }
         emit WithdrawCollateral(positionId, msg.sender, receiver, assets);
         m.collateralToken.safeTransfer(receiver, assets);
     }
@@ -199,20 +203,24 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         Market storage m = _markets[marketId];
         if (m.borrowPaused) revert BorrowPaused(marketId);
         ILendingPool pool = m.pool;
-        pool.accrueInterest();
+        uint256 debtAssets;
+        {
+            // Conversions use the totals before this borrow, as the pool's own do.
+            (uint256 borrowAssets, uint256 borrowShares) = pool.accrueInterest();
+            shares = SharesMath.toSharesUp(assets, borrowAssets, borrowShares);
+            uint256 marketDebtShares = m.totalDebtShares + shares;
+            uint256 marketDebt = SharesMath.toAssetsUp(marketDebtShares, borrowAssets, borrowShares);
+            uint256 borrowCap = _riskParams[marketId].borrowCap;
+            if (marketDebt > borrowCap) revert BorrowCapExceeded(marketId, marketDebt, borrowCap);
 
-        shares = pool.borrowAssetsToSharesUp(assets);
-        RiskParams storage r = _riskParams[marketId];
-        uint256 marketDebtShares = m.totalDebtShares + shares;
-        uint256 marketDebt = pool.borrowSharesToAssetsUp(marketDebtShares);
-        if (marketDebt > r.borrowCap) revert BorrowCapExceeded(marketId, marketDebt, r.borrowCap);
-
-        p.debtShares += shares.toUint128();
-        m.totalDebtShares = marketDebtShares.toUint128();
-
-        uint256 debtAssets = pool.borrowSharesToAssetsUp(p.debtShares);
-        if (debtAssets < r.minDebt) revert DebtBelowMinimum(positionId, debtAssets, r.minDebt);
-        _requireInitialRatio(positionId, p, m);
+            uint256 positionShares = p.debtShares + shares;
+            p.debtShares = positionShares.toUint128();
+            m.totalDebtShares = marketDebtShares.toUint128();
+            debtAssets = SharesMath.toAssetsUp(positionShares, borrowAssets, borrowShares);
+        }
+        uint256 minDebt = _riskParams[marketId].minDebt;
+        if (debtAssets < minDebt) revert DebtBelowMinimum(positionId, debtAssets, minDebt);
+        _requireInitialRatio(positionId, p, m, debtAssets);
         emit Borrow(positionId, msg.sender, receiver, assets, shares);
         uint256 poolShares = pool.borrow(assets, receiver);
         // The pool computes the same shares from the same accrued state; a difference would be a bug.
@@ -224,7 +232,7 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         uint256 positionId,
         uint256 assets
     ) external nonReentrant returns (uint256 repaidAssets, uint256 shares) {
-        (repaidAssets, shares) = _repay(positionId, assets, msg.sender, true);
+        (repaidAssets, shares, ) = _repay(positionId, assets, true, 0, 0);
     }
 
     /// @inheritdoc IMarginVault
@@ -264,9 +272,16 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
     /// @inheritdoc IMarginVault
     function repayFor(
         uint256 positionId,
-        uint256 assets
-    ) external onlyLiquidationEngine nonReentrant returns (uint256 repaidAssets, uint256 shares) {
-        (repaidAssets, shares) = _repay(positionId, assets, msg.sender, false);
+        uint256 assets,
+        uint256 feeToReserves,
+        uint256 feeToLenders
+    )
+        external
+        onlyLiquidationEngine
+        nonReentrant
+        returns (uint256 repaidAssets, uint256 shares, uint256 debtAssetsLeft)
+    {
+        (repaidAssets, shares, debtAssetsLeft) = _repay(positionId, assets, false, feeToReserves, feeToLenders);
     }
 
     /// @inheritdoc IMarginVault
@@ -407,32 +422,43 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
 
     // ------------------------------------------------------------------ internals
 
-    /// @dev Repays for `payer`. `byUser`: a user's repayment must leave 0 or at least `minDebt` and is pulled from
-    /// `payer` here; the liquidation engine (`byUser` false) delivers its own to the pool right after this call.
+    /// @dev Repays for the caller. `byUser`: a user's repayment must leave 0 or at least `minDebt` and is pulled from
+    /// the caller here; the liquidation engine (`byUser` false) delivers its own, with the fee's pool shares, to the
+    /// pool right after this call.
+    /// `debtAssetsLeft` is the position's debt after the repayment, converted at the pool's totals after it.
     function _repay(
         uint256 positionId,
         uint256 assets,
-        address payer,
-        bool byUser
-    ) internal returns (uint256 repaidAssets, uint256 shares) {
+        bool byUser,
+        uint256 feeToReserves,
+        uint256 feeToLenders
+    ) internal returns (uint256 repaidAssets, uint256 shares, uint256 debtAssetsLeft) {
         Position storage p = _requirePosition(positionId);
         if (assets == 0) revert ZeroAmount();
         uint256 positionShares = p.debtShares;
         if (positionShares == 0) revert NoDebt(positionId);
         Market storage m = _markets[p.marketId];
         ILendingPool pool = m.pool;
-        pool.accrueInterest();
+        (uint256 borrowAssets, uint256 borrowShares) = pool.accrueInterest();
 
-        uint256 debtAssets = pool.borrowSharesToAssetsUp(positionShares);
-        if (assets >= debtAssets) {
-            (repaidAssets, shares) = (debtAssets, positionShares);
+        if (assets >= SharesMath.toAssetsUp(positionShares, borrowAssets, borrowShares)) {
+            (repaidAssets, shares) = (
+                SharesMath.toAssetsUp(positionShares, borrowAssets, borrowShares),
+                positionShares
+            );
         } else {
             repaidAssets = assets;
-            shares = pool.borrowAssetsToSharesDown(assets);
+            shares = SharesMath.toSharesDown(assets, borrowAssets, borrowShares);
             if (shares == 0) revert RepayTooSmall(positionId, assets);
+            // The pool's totals after the repayment (`LendingPool.repay`).
+            debtAssetsLeft = SharesMath.toAssetsUp(
+                positionShares - shares,
+                borrowAssets - Math.min(assets, borrowAssets),
+                borrowShares - shares
+            );
             if (byUser) {
                 uint256 minDebt = _riskParams[p.marketId].minDebt;
-                uint256 debtLeft = pool.borrowSharesToAssetsUp(positionShares - shares);
+                uint256 debtLeft = SharesMath.toAssetsUp(positionShares - shares, borrowAssets, borrowShares);
                 if (debtLeft < minDebt) revert DebtBelowMinimum(positionId, debtLeft, minDebt);
             }
         }
@@ -440,16 +466,20 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         p.debtShares = uint128(positionShares - shares);
         m.totalDebtShares -= uint128(shares);
 
-        emit Repay(positionId, payer, repaidAssets, shares);
-        if (byUser) TransferLib.pullExact(IERC20(pool.asset()), payer, address(pool), repaidAssets);
-        pool.repay(shares, repaidAssets);
+        emit Repay(positionId, msg.sender, repaidAssets, shares);
+        if (byUser) TransferLib.pullExact(IERC20(pool.asset()), msg.sender, address(pool), repaidAssets);
+        pool.repay(shares, repaidAssets, feeToReserves, feeToLenders);
     }
 
-    /// @dev Needs a valid primary price and `ratio >= initialRatio`.
-    function _requireInitialRatio(uint256 positionId, Position storage p, Market storage m) internal {
+    /// @dev Needs a valid primary price and `ratio >= initialRatio` at `debtAssets`.
+    function _requireInitialRatio(
+        uint256 positionId,
+        Position storage p,
+        Market storage m,
+        uint256 debtAssets
+    ) internal {
         (uint256 price, IOracle.PriceStatus status) = m.oracle.updatePrice();
         if (status != IOracle.PriceStatus.Primary) revert NoValidPrimaryPrice(p.marketId, status);
-        uint256 debtAssets = m.pool.borrowSharesToAssetsUp(p.debtShares);
         uint256 ratio = TrancheMath.ratioDown(p.collateralAssets, price, debtAssets);
         uint256 initialRatio = _riskParams[p.marketId].initialRatio;
         if (ratio < initialRatio) revert RatioBelowInitial(positionId, ratio, initialRatio);

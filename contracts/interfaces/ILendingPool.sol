@@ -24,6 +24,8 @@ interface ILendingPool is IERC4626 {
     event Borrow(address indexed receiver, uint256 assets, uint256 shares);
     /// @notice Emitted when the vault repays.
     event Repay(uint256 assets, uint256 shares);
+    /// @notice Emitted when a liquidation's protocol fee is booked with its repayment (`repay`).
+    event CollectFee(uint256 toReserves, uint256 toLenders);
     /// @notice Emitted when bad debt is written off: reserves absorb first, lenders the rest (the share price falls).
     event WriteOff(uint256 shares, uint256 assets, uint256 coveredByReserves, uint256 lenderLoss);
     /// @notice Emitted when reserves are sent to the insurance fund.
@@ -102,15 +104,19 @@ interface ILendingPool is IERC4626 {
     /// first). Accruing in k steps adds at least what one accrual over the same time adds, less one unit: the carried
     /// fraction removes the per-step rounding, and compounding and the truncated series only add. It adds at most
     /// continuous compounding at the rate of each interval, so splitting an interval cannot charge more than that.
-    function accrueInterest() external;
+    /// @return borrowAssets Assets lent out after the accrual (`totalBorrowAssets`).
+    /// @return borrowShares Borrow shares outstanding (`totalBorrowShares`), so a caller converts without calling back.
+    function accrueInterest() external returns (uint256 borrowAssets, uint256 borrowShares);
 
     /// @notice Lends `assets` to `receiver` against new borrow shares (rounded up). Only the MarginVault.
     /// @return shares Borrow shares created.
     function borrow(uint256 assets, address receiver) external returns (uint256 shares);
 
     /// @notice Burns `shares` of debt, credited with `assets` that the MarginVault sends to the pool in the same
-    /// transaction. Only the MarginVault.
-    function repay(uint256 shares, uint256 assets) external;
+    /// transaction, with a liquidation's protocol fee that arrives in the same transfer: `toReserves` is set aside
+    /// as reserves (swept to the insurance fund by `sweepReserves`), `toLenders` raises the lenders' share price as a
+    /// donation does. Only the MarginVault.
+    function repay(uint256 shares, uint256 assets, uint256 toReserves, uint256 toLenders) external;
 
     /// @notice Writes off `shares` of debt that no collateral backs: reserves absorb it first, then lenders. Only the
     /// MarginVault, which allows it only to the liquidation engine.

@@ -46,10 +46,12 @@ interface ILiquidationEngine {
         uint104 openTrancheAssets;
     }
 
-    /// @notice Where a market's protocol fee goes.
-    /// @param feeSink Receives the part not sent to the insurance fund; the market's lending pool itself is allowed
-    /// (the fee is donated to lenders). Zero: everything goes to the insurance fund.
-    /// @param insuranceShare Part of the protocol fee sent to the insurance fund (WAD).
+    /// @notice Where a market's protocol fee goes. The insurance fund's part arrives in the market's pool with the
+    /// repayment, in the same transfer, and is booked as the pool's reserves, which `LendingPool.sweepReserves`
+    /// (anyone) sends to the insurance fund and which absorb a write-off before lenders do.
+    /// @param feeSink Receives the part not meant for the insurance fund; the market's lending pool itself is allowed
+    /// (the part raises the lenders' share price, in the same transfer). Zero: everything goes to the insurance fund.
+    /// @param insuranceShare Part of the protocol fee meant for the insurance fund (WAD).
     struct FeeConfig {
         address feeSink;
         uint64 insuranceShare;

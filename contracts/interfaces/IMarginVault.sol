@@ -252,7 +252,16 @@ interface IMarginVault {
     /// pulls exactly that into the pool from the keeper (or sends what the insurance fund covered).
     /// @return repaidAssets Assets booked as repaid (the debt, if `assets` exceeds it).
     /// @return shares Borrow shares burned.
-    function repayFor(uint256 positionId, uint256 assets) external returns (uint256 repaidAssets, uint256 shares);
+    /// @return debtAssetsLeft The position's debt after the repayment, at the pool's totals after it (rounded up), so
+    /// the engine needs no second read for the ratio it reports.
+    /// @param feeToReserves Protocol fee delivered with the repayment, booked as the pool's reserves.
+    /// @param feeToLenders Protocol fee delivered with the repayment, donated to the pool's lenders.
+    function repayFor(
+        uint256 positionId,
+        uint256 assets,
+        uint256 feeToReserves,
+        uint256 feeToLenders
+    ) external returns (uint256 repaidAssets, uint256 shares, uint256 debtAssetsLeft);
 
     /// @notice Closes a position whose collateral is all gone: writes off its remaining debt in its pool (bad debt;
     /// none if the insurance fund repaid it all) and deletes it. Liquidation engine only.

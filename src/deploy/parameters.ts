@@ -13,6 +13,8 @@ import { readFileSync } from "node:fs";
 import { getAddress, isAddress, isHexString, ZeroAddress } from "ethers";
 import JSON5 from "json5";
 
+import { MAX_BONUS, MAX_RATIO, WAD } from "../sdk/math/trancheMath.js";
+
 /** `IMarginVault.RiskParams`, as the Market module passes it to `createMarket`. */
 export interface RiskParamsInput {
   initialRatio: bigint;
@@ -90,11 +92,9 @@ export class ParameterError extends Error {
   }
 }
 
-export const WAD = 10n ** 18n;
-/** `TrancheMath.MAX_RATIO`. */
-export const MAX_RATIO = 10n * WAD;
-/** `TrancheMath.MAX_BONUS`. */
-export const MAX_BONUS = WAD / 4n;
+// The tranche-math bounds come from the SDK's mirror of TrancheMath (one copy, held to the contract by the parity
+// tests), not from a copy of their own.
+export { MAX_BONUS, MAX_RATIO, WAD };
 /** `MarginVault.MAX_TRANCHE_COOLDOWN`. */
 export const MAX_TRANCHE_COOLDOWN = 86_400n;
 /** `MarginVault.MAX_WINDOW`. */

@@ -111,6 +111,8 @@ export async function deploySluiceCore(
     curve.slope2PerYear,
     curve.kink,
   );
+  // The pool sweeps its reserves (interest's reserve part and the protocol fee's insurance part) to the fund.
+  const fund = await new InsuranceFund__factory(deployer).deploy(admin);
   const pool = await new LendingPool__factory(deployer).deploy(
     quote,
     "Sluice USDC",
@@ -118,10 +120,9 @@ export async function deploySluiceCore(
     admin,
     await irm.getAddress(),
     10n ** 17n,
-    admin,
+    await fund.getAddress(),
   );
   const vault = await new MarginVault__factory(deployer).deploy(admin, admin, admin);
-  const fund = await new InsuranceFund__factory(deployer).deploy(admin);
   const engine = await new LiquidationEngine__factory(deployer).deploy(
     await vault.getAddress(),
     await fund.getAddress(),

@@ -54,7 +54,8 @@ abstract contract AdversarialBase is EngineBaseTest {
         b.attacker = _walletValue(ATTACKER, price);
         b.victimEquity = _equity(victimPosition, price);
         b.lenderAssets = pool.convertToAssets(pool.balanceOf(LENDER));
-        b.insurance = quote.balanceOf(address(fund));
+        // The insurance fund's resources: its balance and the pool's unswept reserves (where fees arrive).
+        b.insurance = quote.balanceOf(address(fund)) + pool.reserveAssets();
         b.sharePrice = _sharePrice();
     }
 

@@ -157,7 +157,8 @@ contract ReentrancyTokenHooksTest is AdversarialBase {
 
     /// @dev As keeper paying with a hook token: from the send hook it repays the victim's debt itself (the vault is
     /// not locked then). The engine pays the keeper's money straight into the pool and checks the pool received
-    /// exactly the tranche's repayment; the hook's extra repayment lands in the same window, so the whole
+    /// exactly the tranche's repayment and the fee's reserve part (one transfer); the hook's extra repayment lands in
+    /// the same window, so the whole
     /// liquidation reverts and nothing moves.
     function test_liquidationPayment_sendHookRepayingTheVictim_revertsTheWholeLiquidation() public {
         oracle.setPrice(_price(2400));
@@ -174,8 +175,8 @@ contract ReentrancyTokenHooksTest is AdversarialBase {
         bytes memory mismatch = abi.encodeWithSelector(
             TransferLib.TransferAmountMismatch.selector,
             address(hookQuote),
-            preview.repaidAssets,
-            preview.repaidAssets + 1_000 * USDC
+            preview.repaidAssets + preview.protocolFee,
+            preview.repaidAssets + preview.protocolFee + 1_000 * USDC
         );
         vm.expectRevert(abi.encodeWithSelector(ReentrancyAttacker.CallFailed.selector, mismatch));
         attacker.exec(

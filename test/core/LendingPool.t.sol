@@ -346,7 +346,7 @@ contract LendingPoolTest is BaseTest {
         uint256 shares = pool.totalBorrowShares();
         quote.mint(address(pool), borrowed);
         vm.prank(address(vault));
-        pool.repay(shares, borrowed);
+        pool.repay(shares, borrowed, 0, 0);
         assertEq(pool.totalBorrowAssets(), 0);
         skip(12);
         pool.accrueInterest();
@@ -396,12 +396,31 @@ contract LendingPoolTest is BaseTest {
 
     // ------------------------------------------------------------------ borrower side
 
+    /// @notice A liquidation's fee arrives with the repayment: its reserve part waits for the insurance fund, its
+    /// lender part raises the share price at once, and the accounting identity holds.
+    function test_repay_booksTheFeeAsReservesAndADonation() public {
+        (uint256 borrowed, ) = _smallPool();
+        uint256 shares = pool.totalBorrowShares();
+        uint256 assetsBefore = pool.totalAssets();
+        (uint256 toReserves, uint256 toLenders) = (3 * USDC, 2 * USDC);
+        quote.mint(address(pool), borrowed + toReserves + toLenders);
+        vm.prank(address(vault));
+        vm.expectEmit(address(pool));
+        emit ILendingPool.CollectFee(toReserves, toLenders);
+        pool.repay(shares, borrowed, toReserves, toLenders);
+        assertEq(pool.reserveAssets(), toReserves, "reserve part set aside");
+        assertEq(pool.totalAssets(), assetsBefore + toLenders, "lender part raises the lenders' assets");
+        assertEq(pool.cashAssets(), 200 * USDC + toReserves + toLenders, "both parts are cash");
+        assertEq(pool.totalAssets() + pool.reserveAssets(), pool.cashAssets() + pool.totalBorrowAssets(), "identity");
+        assertEq(pool.sweepReserves(), toReserves, "the sweep sends the reserve part to the insurance fund");
+    }
+
     function test_borrowerFunctions_onlyVault() public {
         vm.startPrank(OTHER);
         vm.expectRevert(abi.encodeWithSelector(ILendingPool.OnlyVault.selector, OTHER));
         pool.borrow(1, OTHER);
         vm.expectRevert(abi.encodeWithSelector(ILendingPool.OnlyVault.selector, OTHER));
-        pool.repay(1, 1);
+        pool.repay(1, 1, 0, 0);
         vm.stopPrank();
     }
 
@@ -412,9 +431,9 @@ contract LendingPoolTest is BaseTest {
         vm.expectRevert(ILendingPool.ZeroAddress.selector);
         pool.borrow(1, address(0));
         vm.expectRevert(ILendingPool.ZeroAmount.selector);
-        pool.repay(0, 1);
+        pool.repay(0, 1, 0, 0);
         vm.expectRevert(abi.encodeWithSelector(ILendingPool.SharesExceedBorrowed.selector, 1, 0));
-        pool.repay(1, 1);
+        pool.repay(1, 1, 0, 0);
         vm.expectRevert(ILendingPool.ZeroAmount.selector);
         pool.writeOff(0);
         vm.expectRevert(abi.encodeWithSelector(ILendingPool.SharesExceedBorrowed.selector, 1, 0));

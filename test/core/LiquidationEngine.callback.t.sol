@@ -13,13 +13,14 @@ contract LiquidationEngineCallbackTest is EngineBaseTest {
         MockKeeper keeper = new MockKeeper(engine, quote, IERC20(address(collateral)));
         keeper.setSalePrice(_price(2300));
         oracle.setPrice(_price(2300));
+        uint256 reservesBefore = _reservesNow();
         (uint256 repaid, uint256 seized) = keeper.liquidate(positionId, type(uint256).max);
         assertEq(keeper.callbacks(), 1);
         assertEq(repaid, 5_250 * USDC);
         // Profit = sale proceeds - repaid - fee = keeperShare of the bonus (less rounding).
         uint256 proceeds = (seized * _price(2300)) / 1e36;
         assertGt(quote.balanceOf(address(keeper)), 0);
-        assertEq(quote.balanceOf(address(keeper)), proceeds - repaid - quote.balanceOf(address(fund)));
+        assertEq(quote.balanceOf(address(keeper)), proceeds - repaid - (pool.reserveAssets() - reservesBefore));
     }
 
     function test_liquidate_reentryThroughCallbackReverts() public {

@@ -63,14 +63,16 @@ contract LiquidationEngineWindowBadDebtTest is EngineBaseTest {
     function test_liquidate_badDebtCoveredByInsuranceThenLenders() public {
         quote.mint(address(fund), 1_000 * USDC);
         oracle.setPrice(_price(1800)); // 18,000 of collateral against 21,000
+        uint256 reservesBefore = _reservesNow();
         uint256 lenderAssetsBefore = pool.totalAssets();
         // Keeper pays the collateral's value at the max bonus: 18,000 / 1.06, rounded up.
         uint256 valueWad = 18_000e6 * 1e18;
         uint256 expectedRepaid = (valueWad + 1.06e18 - 1) / 1.06e18;
         uint256 badDebt = 21_000e6 - expectedRepaid;
-        // The fund holds 1,000 plus this liquidation's fee (routed to it first) and pays it all towards the bad debt.
+        // The fund pays all its 1,000 towards the bad debt; the pool writes off the rest, from its reserves first
+        // (this liquidation's fee, booked there with the repayment, included), then from lenders.
         uint256 fee = (expectedRepaid * 0.06e18 * 0.3e18 + 1e36 - 1) / 1e36;
-        uint256 covered = 1_000 * USDC + fee;
+        uint256 covered = 1_000 * USDC;
         vm.expectEmit(address(engine));
         emit ILiquidationEngine.BadDebtRealized(positionId, covered, badDebt - covered);
         (uint256 repaid, uint256 seized) = _liquidate(type(uint256).max);
@@ -78,7 +80,12 @@ contract LiquidationEngineWindowBadDebtTest is EngineBaseTest {
         assertEq(seized, 10e18, "all collateral");
         assertEq(vault.debtAssetsOf(positionId), 0, "nothing left owed");
         assertEq(quote.balanceOf(address(fund)), 0, "the fund paid all it had");
-        assertEq(pool.totalAssets(), lenderAssetsBefore - (badDebt - covered), "lenders bear the rest");
+        assertEq(pool.reserveAssets(), 0, "the reserves absorbed what they held");
+        assertEq(
+            pool.totalAssets(),
+            lenderAssetsBefore - (badDebt - covered - fee - reservesBefore),
+            "lenders bear the rest"
+        );
         _assertClosed(positionId);
     }
 

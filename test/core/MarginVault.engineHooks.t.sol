@@ -51,7 +51,7 @@ contract MarginVaultEngineHooksTest is BaseTest {
         vm.expectEmit(true, true, false, false, address(vault));
         emit IMarginVault.Repay(positionId, ENGINE, 0, 0);
         vm.prank(ENGINE);
-        (uint256 repaid, ) = vault.repayFor(positionId, 19_950 * USDC);
+        (uint256 repaid, , ) = vault.repayFor(positionId, 19_950 * USDC, 0, 0);
         assertEq(repaid, 19_950 * USDC);
         assertEq(vault.debtAssetsOf(positionId), 50 * USDC, "the engine handles dust itself");
         assertEq(pool.cashAssets(), cashBefore + 19_950 * USDC, "booked as the pool's cash");
@@ -62,7 +62,7 @@ contract MarginVaultEngineHooksTest is BaseTest {
     function test_repayFor_aboveTheDebtBooksTheDebt() public {
         uint256 debt = vault.debtAssetsOf(positionId);
         vm.prank(ENGINE);
-        (uint256 repaid, ) = vault.repayFor(positionId, debt + 1);
+        (uint256 repaid, , ) = vault.repayFor(positionId, debt + 1, 0, 0);
         assertEq(repaid, debt);
         assertEq(vault.position(positionId).debtShares, 0);
     }
@@ -70,7 +70,7 @@ contract MarginVaultEngineHooksTest is BaseTest {
     function test_repayFor_revertsForAnyoneElse() public {
         vm.prank(OTHER);
         vm.expectRevert(abi.encodeWithSelector(IMarginVault.OnlyLiquidationEngine.selector, OTHER));
-        vault.repayFor(positionId, 1);
+        vault.repayFor(positionId, 1, 0, 0);
     }
 
     /// @dev Seizes all of the position's collateral, as the engine does before closing for bad debt.

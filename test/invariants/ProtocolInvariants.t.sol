@@ -50,7 +50,8 @@ contract ProtocolInvariantsTest is EngineBaseTest {
         assertEq(collateral.balanceOf(address(vault)), expected, "balance");
     }
 
-    /// @notice The insurance fund holds exactly the protocol fees it was paid less the bad debt it covered.
+    /// @notice The insurance fund holds exactly what it was paid less the bad debt it covered (protocol fees reach it
+    /// through the pool's reserves).
     function invariant_insuranceFundGhostEqualsBalance() public view {
         assertEq(quote.balanceOf(address(fund)), handler.ghostFeesToFund() - handler.ghostCovered());
     }

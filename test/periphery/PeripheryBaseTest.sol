@@ -45,14 +45,15 @@ abstract contract PeripheryBaseTest is TestActors {
             "InterestRateModel.sol:InterestRateModel",
             abi.encode(uint256(0), uint256(0.04e18), uint256(0.6e18), uint256(0.8e18))
         );
+        // The pool's reserves (where the protocol fee's insurance part arrives) are swept to the engine's fund.
+        fund = IInsuranceFund(deployCode("InsuranceFund.sol:InsuranceFund", abi.encode(ADMIN)));
         pool = ILendingPool(
             deployCode(
                 "LendingPool.sol:LendingPool",
-                abi.encode(address(quote), "Sluice USDC", "slUSDC", ADMIN, irm, uint256(0.1e18), INSURANCE)
+                abi.encode(address(quote), "Sluice USDC", "slUSDC", ADMIN, irm, uint256(0.1e18), address(fund))
             )
         );
         vault = IMarginVault(deployCode("MarginVault.sol:MarginVault", abi.encode(ADMIN, RISK_MANAGER, GUARDIAN)));
-        fund = IInsuranceFund(deployCode("InsuranceFund.sol:InsuranceFund", abi.encode(ADMIN)));
         engine = ILiquidationEngine(
             deployCode(
                 "LiquidationEngine.sol:LiquidationEngine",
