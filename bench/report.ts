@@ -46,7 +46,10 @@ const LIQUIDATION_TEXT: Record<LiquidationKind, string> = {
   badDebt: `bad-debt close at $${PRICES.badDebt} (ratio 0.857)`,
 };
 
-const USER_OP_TEXT: Record<UserOp, string> = {
+/** The operations with a row of their own (the one-transaction open + deposit + borrow is the table's last row). */
+type OwnRowOp = Exclude<UserOp, "openDepositBorrowInOneCall">;
+
+const USER_OP_TEXT: Record<OwnRowOp, string> = {
   supply: "lender supplies 100,000 USDC",
   open: "open a position",
   depositCollateral: "deposit 10 WETH collateral",
@@ -55,7 +58,7 @@ const USER_OP_TEXT: Record<UserOp, string> = {
   withdrawCollateral: "withdraw 0.1 WETH collateral",
 };
 
-const USER_OP_NAMES: Record<UserOp, [string, string, string]> = {
+const USER_OP_NAMES: Record<OwnRowOp, [string, string, string]> = {
   supply: ["LendingPool.deposit", "supply", "supply"],
   open: ["MarginVault.openPosition", "— (none)", "— (none)"],
   depositCollateral: ["MarginVault.depositCollateral", "supplyCollateral", "supply (first: enables collateral)"],
@@ -96,7 +99,7 @@ function liquidationTables(gas: GasComparison): string {
 
 function userOpTable(gas: GasComparison): string {
   const [sluice, morpho, aave] = PROTOCOLS;
-  const ops = Object.keys(USER_OP_TEXT) as UserOp[];
+  const ops = Object.keys(USER_OP_TEXT) as OwnRowOp[];
   const rows = ops.map((op) => {
     const s = gas.userOps[sluice][op];
     const m = gas.userOps[morpho][op];
@@ -108,11 +111,13 @@ function userOpTable(gas: GasComparison): string {
   const total = (protocol: (typeof PROTOCOLS)[number]): number =>
     (["open", "depositCollateral", "borrow"] as const).reduce((sum, op) => sum + (gas.userOps[protocol][op] ?? 0), 0);
   const [ts, tm, ta] = [total(sluice), total(morpho), total(aave)];
+  const oneCall = gas.userOps[sluice].openDepositBorrowInOneCall ?? 0;
   return [
     "| operation | Sluice | Morpho Blue | Morpho / Sluice | Aave V3 | Aave / Sluice |",
     "|---|---:|---:|---:|---:|---:|",
     ...rows,
     `| **open + deposit + borrow** | ${int(ts)} | ${tm === 0 ? "—" : int(tm)} | ${ratioText(tm || undefined, ts)} | ${ta === 0 ? "—" : int(ta)} | ${ratioText(ta || undefined, ts)} |`,
+    `| **open + deposit + borrow, Sluice in one transaction** (\`MarginVault.multicall\`; the others' cores have no such call: their separate transactions) | ${int(oneCall)} | ${tm === 0 ? "—" : int(tm)} | ${ratioText(tm || undefined, oneCall)} | ${ta === 0 ? "—" : int(ta)} | ${ratioText(ta || undefined, oneCall)} |`,
   ].join("\n");
 }
 

@@ -1,8 +1,9 @@
 /**
  * The gas figures as JSON (`npm run bench -- --gas-only --json FILE`):
  * `{"gas": {"sluice": {...}, "morpho": {...}, "aave": {...}}}` with, for each protocol that has it, `tranche`,
- * `repeatTranche`, `freshMarketTranche`, `fullClose`, `badDebtClose`, `openDepositBorrow` and the user operations,
- * and for Sluice `liquidateManyPerPosition` keyed by batch size.
+ * `repeatTranche`, `freshMarketTranche`, `fullClose`, `badDebtClose`, `openDepositBorrow` (the sum of three
+ * transactions) and the user operations, and for Sluice `openDepositBorrowInOneCall` (one `multicall`) and
+ * `liquidateManyPerPosition` keyed by batch size.
  */
 import type { GasComparison, Protocol } from "./compare.js";
 import type { UserOp } from "./scenario.js";

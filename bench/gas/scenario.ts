@@ -78,8 +78,13 @@ export interface LiquidationGas {
   seized: bigint;
 }
 
-/** The user operations compared across protocols (the same amounts everywhere). */
-export type UserOp = "supply" | "open" | "depositCollateral" | "borrow" | "repay" | "withdrawCollateral";
+/**
+ * The user operations compared across protocols (the same amounts everywhere). `openDepositBorrowInOneCall` is
+ * Sluice's open, deposit and borrow in one transaction (the vault's `multicall`); the other protocols' cores have
+ * no such call.
+ */
+export type UserOp =
+  "supply" | "open" | "depositCollateral" | "borrow" | "repay" | "withdrawCollateral" | "openDepositBorrowInOneCall";
 
 /** Gas used by a mined transaction (the whole transaction: intrinsic 21,000 and calldata included). */
 export async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {

@@ -142,7 +142,9 @@ async function openPosition(
 
 /**
  * The user operations: a lender's supply of 100,000 USDC; then, after a warm-up position, the measured borrower
- * opens a position, deposits 10 WETH, borrows 21,000 USDC, repays 1,000 and withdraws 0.1 WETH.
+ * opens a position, deposits 10 WETH, borrows 21,000 USDC, repays 1,000 and withdraws 0.1 WETH. Then the same
+ * borrower opens a second position, deposits 10 WETH and borrows 21,000 USDC in one `multicall` (the position id
+ * predicted with `nextPositionId`, as a frontend would).
  */
 export async function sluiceUserOps(sluice: SluiceBench, world: World): Promise<Record<UserOp, number>> {
   const { vault, pool } = sluice;
@@ -163,7 +165,19 @@ export async function sluiceUserOps(sluice: SluiceBench, world: World): Promise<
   const withdrawCollateral = await gasOf(
     vault.connect(borrower).withdrawCollateral(id, USER_OPS.withdrawCollateral, await borrower.getAddress()),
   );
-  return { supply, open, depositCollateral, borrow, repay, withdrawCollateral };
+  await fund(world.weth, world.admin, borrower, vaultAddress, POSITION.collateral);
+  const next = await vault.nextPositionId();
+  const borrowerAddress = await borrower.getAddress();
+  const openDepositBorrowInOneCall = await gasOf(
+    vault
+      .connect(borrower)
+      .multicall([
+        vault.interface.encodeFunctionData("openPosition", [MARKET]),
+        vault.interface.encodeFunctionData("depositCollateral", [next, POSITION.collateral]),
+        vault.interface.encodeFunctionData("borrow", [next, POSITION.debt, borrowerAddress]),
+      ]),
+  );
+  return { supply, open, depositCollateral, borrow, repay, withdrawCollateral, openDepositBorrowInOneCall };
 }
 
 /** Opens the liquidation positions (10 WETH against 21,000 USDC each). */

@@ -31,6 +31,7 @@ export function sluiceGasByFunction(result: GasComparison): Record<string, numbe
     "MarginVault.borrow": ops.borrow!,
     "MarginVault.repay": ops.repay!,
     "MarginVault.withdrawCollateral": ops.withdrawCollateral!,
+    "MarginVault.multicall (open + deposit + borrow)": ops.openDepositBorrowInOneCall!,
   };
   for (const [kind, label] of Object.entries(LIQUIDATION_LABELS)) {
     gas[`LiquidationEngine.liquidate (${label})`] =

@@ -265,7 +265,6 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         p.collateralAssets -= uint128(assets);
         m.totalCollateralAssets -= uint128(assets);
 
-        emit Seize(positionId, receiver, assets);
         m.collateralToken.safeTransfer(receiver, assets);
     }
 

@@ -38,14 +38,15 @@ interface IMarginVault {
         uint128 collateralCap;
     }
 
-    /// @notice A market: what never changes after listing, and its running totals.
+    /// @notice A market: what never changes after listing, the guardian's pause, and its running totals. Four storage
+    /// slots: `borrowPaused` shares the oracle's, so a borrow and a liquidation, which read both, read one slot less.
     struct Market {
         IERC20 collateralToken;
         ILendingPool pool;
         IOracle oracle;
+        bool borrowPaused;
         uint128 totalCollateralAssets;
         uint128 totalDebtShares;
-        bool borrowPaused;
     }
 
     /// @notice A position. `owner == address(0)` means it does not exist (never opened, or closed).
@@ -125,8 +126,6 @@ interface IMarginVault {
     event Repay(uint256 indexed positionId, address indexed payer, uint256 assets, uint256 shares);
     /// @notice Emitted when a position is closed.
     event ClosePosition(uint256 indexed positionId, address indexed receiver, uint256 collateralAssets);
-    /// @notice Emitted when the liquidation engine seizes collateral.
-    event Seize(uint256 indexed positionId, address indexed receiver, uint256 assets);
     /// @notice Emitted when the liquidation engine closes a position with no collateral left, writing off its
     /// remaining debt (`shares`, worth `assets`; both 0 when the insurance fund repaid it all).
     event CloseBadDebt(uint256 indexed positionId, uint256 shares, uint256 assets);
@@ -243,7 +242,9 @@ interface IMarginVault {
 
     // ------------------------------------------------------------------ liquidation engine
 
-    /// @notice Sends `assets` of a position's collateral to `receiver`. Liquidation engine only.
+    /// @notice Sends `assets` of a position's collateral to `receiver`. Liquidation engine only. Emits no event of
+    /// its own: the engine's `TrancheLiquidated` reports the seizure (`seizedAssets`), and the token's `Transfer` the
+    /// receiver.
     function seize(uint256 positionId, uint256 assets, address receiver) external;
 
     /// @notice Books a repayment of `assets` of a position's debt whose tokens the engine delivers to the market's

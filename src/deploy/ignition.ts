@@ -193,7 +193,7 @@ async function readRegistry(
     at("vault"),
     [
       "function marketCount() view returns (uint256)",
-      "function market(uint256) view returns ((address,address,address,uint128,uint128,bool))",
+      "function market(uint256) view returns ((address,address,address,bool,uint128,uint128))",
     ],
     runner,
   );

@@ -41,7 +41,6 @@ export interface SluiceEventArgs {
     Borrow: Vault.BorrowEvent.OutputObject;
     Repay: Vault.RepayEvent.OutputObject;
     ClosePosition: Vault.ClosePositionEvent.OutputObject;
-    Seize: Vault.SeizeEvent.OutputObject;
     CloseBadDebt: Vault.CloseBadDebtEvent.OutputObject;
   };
   LendingPool: {

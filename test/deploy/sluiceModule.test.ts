@@ -41,6 +41,10 @@ describe("deploy: the Sluice Ignition module on the in-process network (localhos
   it("wires pool → vault → engine → fund and lists the market with the file's risk parameters", async () => {
     const { ethers } = connection;
     const a = deployment.addresses;
+    // Liquidation fees wait in the pool's reserves and are swept to the pool's fund; the engine's fund covers bad
+    // debt: they must be the same fund.
+    const engine = LiquidationEngine__factory.connect(a.engine!, ethers.provider);
+    expect(await engine.insuranceFund()).to.equal(a.insuranceFund);
     const vault = MarginVault__factory.connect(a.vault!, ethers.provider);
     const pool = LendingPool__factory.connect(a.lendingPool!, ethers.provider);
     const fund = InsuranceFund__factory.connect(a.insuranceFund!, ethers.provider);
