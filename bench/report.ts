@@ -188,6 +188,37 @@ function breakdownSection(gas: GasComparison, baseline: BreakdownBaseline | unde
   ].join("\n");
 }
 
+/**
+ * Each protocol's steady tranche by contract: the gas each one's own frames spent (its opcodes and the own cost of
+ * its calls), its cold storage reads and the calls it made; with the intrinsic gas the rows add up to the total.
+ */
+function byContractSection(gas: GasComparison): string {
+  const lines: string[] = [];
+  for (const protocol of PROTOCOLS) {
+    const b = gas.breakdowns[protocol].tranche;
+    if (b === undefined || b.byContract === undefined) continue;
+    const entries = Object.entries(b.byContract).sort((x, y) => y[1].gas - x[1].gas);
+    lines.push(
+      `| ${protocol} | intrinsic (21,000 + calldata) | ${int(b.intrinsic)} | ${pct(b.intrinsic, b.total + b.refund)} | — | — |`,
+    );
+    for (const [name, c] of entries) {
+      lines.push(
+        `| ${protocol} | ${name} | ${int(c.gas)} | ${pct(c.gas, b.total + b.refund)} | ${c.coldReads} | ${c.calls} |`,
+      );
+    }
+  }
+  if (lines.length === 0) return "No breakdown by contract in this run.";
+  return [
+    "| protocol | contract | own gas | share | cold reads | calls made |",
+    "|---|---|---:|---:|---:|---:|",
+    ...lines,
+  ].join("\n");
+}
+
+function pct(part: number, whole: number): string {
+  return whole === 0 ? "—" : `${((100 * part) / whole).toFixed(1)} %`;
+}
+
 function batchTable(gas: GasComparison): string {
   const single = gas.liquidations.Sluice.tranche.gas;
   const rows = gas.batches.map(
@@ -269,6 +300,8 @@ export function gasMarkdown(gas: GasComparison, baseline: BreakdownBaseline | un
     "",
     breakdownSection(gas, baseline),
     "",
+    byContractSection(gas),
+    "",
     "User operations:",
     "",
     userOpTable(gas),
@@ -342,6 +375,12 @@ cost in one class (the classes add up to the total, less the refund), cold and w
 into the tokens and the oracle, which overlap the classes above.${results.baseline === undefined ? "" : ` The "before" column is ${results.baseline.note}`}
 
 ${breakdownSection(results.gas, results.baseline)}
+
+The same steady tranche by contract: the gas each contract's own code spent (its opcodes and the own cost of the
+calls it makes; what a callee does counts for the callee), with its cold storage reads and the calls it made. The
+rows of a protocol add up to its total before the refund.
+
+${byContractSection(results.gas)}
 
 ### User operations
 

@@ -51,6 +51,12 @@ export interface GasBreakdown {
   refund: number;
   /** Inclusive gas of calls into each named contract (overlaps the classes above). */
   where: Record<string, { calls: number; gas: number }>;
+  /**
+   * Exclusive gas of each contract's own frames (its opcodes and the own cost of the calls it makes; a child frame's
+   * work counts for the child), by the names given (unnamed addresses as "other"); with `intrinsic` they add up to
+   * the total before the refund. `coldReads` counts its cold SLOADs, `calls` the calls it makes.
+   */
+  byContract: Record<string, { gas: number; coldReads: number; calls: number }>;
 }
 
 const CALLS = new Set(["CALL", "STATICCALL", "DELEGATECALL", "CALLCODE"]);
@@ -96,11 +102,18 @@ export async function gasBreakdown(
     computation: 0,
     refund: 0,
     where: {},
+    byContract: {},
   };
   const lowerNames = Object.fromEntries(Object.entries(names).map(([a, n]) => [a.toLowerCase(), n]));
+  // frames[depth] is the address whose code runs at that depth (the struct logger's depth starts at 1).
+  const frames: string[] = [];
+  frames[1] = (tx.to ?? "").toLowerCase();
+  const own = (depth: number): { gas: number; coldReads: number; calls: number } =>
+    (result.byContract[lowerNames[frames[depth] ?? ""] ?? "other"] ??= { gas: 0, coldReads: 0, calls: 0 });
   for (let i = 0; i < logs.length; i++) {
     const log = logs[i]!;
     const next = logs[i + 1];
+    const self = own(log.depth);
     if (CALLS.has(log.op)) {
       // The callee's frame runs between this step and the next step at this depth; the call's own cost is what the
       // caller lost minus what the callee used.
@@ -113,10 +126,12 @@ export async function gasBreakdown(
         const last = logs[j - 1]!;
         childUsed = next.gas - (last.gas - last.gasCost);
       }
-      const own = Math.max(lost - childUsed, 0);
+      const callCost = Math.max(lost - childUsed, 0);
       result.calls.count++;
-      result.calls.gas += own;
-      if (own >= 2_600) result.calls.coldAccounts++;
+      result.calls.gas += callCost;
+      if (callCost >= 2_600) result.calls.coldAccounts++;
+      self.gas += callCost;
+      self.calls++;
       const stack = log.stack ?? [];
       const target =
         stack.length >= 2
@@ -124,6 +139,7 @@ export async function gasBreakdown(
               .toString(16)
               .padStart(40, "0")}`
           : "";
+      frames[log.depth + 1] = target;
       const name = lowerNames[target];
       if (name !== undefined) {
         const entry = (result.where[name] ??= { calls: 0, gas: 0 });
@@ -133,7 +149,9 @@ export async function gasBreakdown(
       continue;
     }
     const cost = log.gasCost;
+    self.gas += cost;
     if (log.op === "SLOAD") {
+      if (cost >= 2_100) self.coldReads++;
       const bucket = cost >= 2_100 ? result.coldStorageReads : result.warmStorageReads;
       bucket.count++;
       bucket.gas += cost;

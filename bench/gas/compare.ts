@@ -93,14 +93,21 @@ async function liquidateAll(
   return result;
 }
 
-/** Traces the tranches; the report shows the inclusive gas of the calls into the two tokens and `oracle`. */
+/**
+ * Traces the tranches. The report shows the inclusive gas of the calls into the two tokens and `oracle`, and each
+ * contract's own gas by the names in `contracts` (the protocol's own; the tokens, the oracle and the feeds are added).
+ */
 async function breakdowns(
   world: World,
   liquidations: Record<LiquidationKind, LiquidationGas>,
   oracle: string,
+  contracts: Record<string, string>,
 ): Promise<Partial<Record<LiquidationKind, GasBreakdown>>> {
   const provider = world.admin.provider as JsonRpcApiProvider;
   const named = {
+    ...contracts,
+    [await world.ethUsdFeed.getAddress()]: "price feeds",
+    [await world.usdcUsdFeed.getAddress()]: "price feeds",
     [await world.usdc.getAddress()]: "quote token (USDC)",
     [await world.weth.getAddress()]: "collateral token (WETH)",
     [oracle]: "oracle",
@@ -127,7 +134,13 @@ export async function compareGas(chain: BenchChain, options: CompareOptions): Pr
   await sluiceOpenVictims(sluice, world);
   liquidations.Sluice = await liquidateAll(chain, world, (kind) => sluiceLiquidate(sluice, world, kind));
   if (options.breakdown === true) {
-    traced.Sluice = await breakdowns(world, liquidations.Sluice, (await sluice.vault.market(1n)).oracle);
+    traced.Sluice = await breakdowns(world, liquidations.Sluice, (await sluice.vault.market(1n)).oracle, {
+      [await sluice.engine.getAddress()]: "LiquidationEngine",
+      [await sluice.vault.getAddress()]: "MarginVault",
+      [await sluice.pool.getAddress()]: "LendingPool",
+      [await sluice.pool.interestRateModel()]: "InterestRateModel",
+      [await sluice.engine.insuranceFund()]: "InsuranceFund",
+    });
   }
   const batches: BatchGas[] = [];
   for (const size of BATCH_SIZES) {
@@ -150,7 +163,10 @@ export async function compareGas(chain: BenchChain, options: CompareOptions): Pr
     morphoLiquidate(morpho, world, kind, repaid(kind)),
   );
   if (options.breakdown === true) {
-    traced["Morpho Blue"] = await breakdowns(world, liquidations["Morpho Blue"], morpho.params.oracle);
+    traced["Morpho Blue"] = await breakdowns(world, liquidations["Morpho Blue"], morpho.params.oracle, {
+      [await morpho.morpho.getAddress()]: "Morpho",
+      [morpho.params.irm]: "IrmMock",
+    });
   }
 
   await setEthPrice(world, PRICES.start);
@@ -159,7 +175,9 @@ export async function compareGas(chain: BenchChain, options: CompareOptions): Pr
   await aaveOpenVictims(aave, world);
   liquidations["Aave V3"] = await liquidateAll(chain, world, (kind) => aaveLiquidate(aave, world, kind, repaid(kind)));
   if (options.breakdown === true) {
-    traced["Aave V3"] = await breakdowns(world, liquidations["Aave V3"], aave.oracle);
+    traced["Aave V3"] = await breakdowns(world, liquidations["Aave V3"], aave.oracle, {
+      [await aave.pool.getAddress()]: "Pool (proxy and logic)",
+    });
   }
   return { userOps, liquidations, breakdowns: traced, batches, lens };
 }

@@ -171,11 +171,12 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     ) internal returns (uint256 repaidAssets, uint256 seizedAssets) {
         if (maxRepayAssets == 0) revert ZeroAmount();
         if (receiver == address(0)) revert ZeroAddress();
-        IMarginVault.Position memory p = vault.position(positionId);
+        IMarginVault.LiquidationContext memory context = vault.liquidationContext(positionId, keeper);
+        IMarginVault.Position memory p = context.position;
         if (p.owner == address(0)) revert UnknownPosition(positionId);
-        if (keeper == p.owner || vault.isOperator(p.owner, keeper)) revert SelfLiquidation(positionId, keeper);
+        if (keeper == p.owner || context.keeperIsOperator) revert SelfLiquidation(positionId, keeper);
 
-        Plan memory plan = _plan(positionId, p);
+        Plan memory plan = _plan(positionId, context);
         _boundByMaxRepay(positionId, plan, maxRepayAssets);
         repaidAssets = plan.tranche.repaidAssets;
         seizedAssets = plan.tranche.seizedAssets;
@@ -222,8 +223,17 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     }
 
     /// @dev Accrues, prices and sizes the tranche; reverts with the reason it cannot happen.
-    function _plan(uint256 positionId, IMarginVault.Position memory p) internal returns (Plan memory plan) {
-        plan = _load(p.marketId);
+    function _plan(
+        uint256 positionId,
+        IMarginVault.LiquidationContext memory context
+    ) internal returns (Plan memory plan) {
+        IMarginVault.Position memory p = context.position;
+        (plan.marketId, plan.pool, plan.oracle, plan.params) = (
+            p.marketId,
+            context.pool,
+            context.oracle,
+            context.params
+        );
         (uint256 borrowAssets, uint256 borrowShares) = plan.pool.accrueInterest();
         plan.debtAssets = SharesMath.toAssetsUp(p.debtShares, borrowAssets, borrowShares);
         IOracle.PriceStatus status;

@@ -38,8 +38,8 @@ interface IMarginVault {
         uint128 collateralCap;
     }
 
-    /// @notice A market: what never changes after listing, the guardian's pause, and its running totals. Four storage
-    /// slots: `borrowPaused` shares the oracle's, so a borrow and a liquidation, which read both, read one slot less.
+    /// @notice A market: what never changes after listing, the guardian's pause, and its running totals. The vault
+    /// keeps the first three (with the risk parameters) in a data contract's code and the rest in two storage slots.
     struct Market {
         IERC20 collateralToken;
         ILendingPool pool;
@@ -55,6 +55,20 @@ interface IMarginVault {
         uint64 marketId;
         uint128 collateralAssets;
         uint128 debtShares;
+    }
+
+    /// @notice What a liquidation needs of the vault, in one call (`liquidationContext`).
+    /// @param position The position (owner zero: does not exist, and the rest is empty).
+    /// @param keeperIsOperator Whether the keeper asked about is an operator of the position's owner.
+    /// @param pool The market's lending pool.
+    /// @param oracle The market's oracle.
+    /// @param params The market's risk parameters.
+    struct LiquidationContext {
+        Position position;
+        bool keeperIsOperator;
+        ILendingPool pool;
+        IOracle oracle;
+        RiskParams params;
     }
 
     /// @notice A position's health, for frontends and keepers.
@@ -281,6 +295,12 @@ interface IMarginVault {
     function riskParams(uint256 marketId) external view returns (RiskParams memory);
     /// @notice A position (owner zero: does not exist).
     function position(uint256 positionId) external view returns (Position memory);
+    /// @notice The position, whether `keeper` is its owner's operator, and its market's pool, oracle and risk
+    /// parameters: what the liquidation engine reads before a tranche, in one call. Empty for an unknown position.
+    function liquidationContext(
+        uint256 positionId,
+        address keeper
+    ) external view returns (LiquidationContext memory context);
     /// @notice Id the next opened position will get.
     function nextPositionId() external view returns (uint256);
     /// @notice Whether `operator` may act on `owner`'s positions.

@@ -39,6 +39,45 @@ describe("gas breakdown", function () {
     expect(b.coldStorageReads.count).to.equal(2);
     expect(b.events.count).to.equal(1);
     expect(b.calls.count).to.equal(0);
+    // One contract ran: its own gas is everything but the intrinsic gas.
+    expect(Object.keys(b.byContract)).to.deep.equal(["token"]);
+    expect(b.byContract.token).to.deep.equal({ gas: b.total + b.refund - b.intrinsic, coldReads: 2, calls: 0 });
+  });
+
+  it("gives each contract its own frames' gas: a callee's work counts for the callee, the call's cost for the caller", async function () {
+    const { ethers } = await network.create();
+    const [owner] = await ethers.getSigners();
+    const feed = await ethers.deployContract("MockV3Aggregator", [8, 3_000n * 10n ** 8n]);
+    const quoteFeed = await ethers.deployContract("MockV3Aggregator", [8, 10n ** 8n]);
+    const oracle = await ethers.deployContract("ChainlinkOracle", [
+      await feed.getAddress(),
+      3_600,
+      await quoteFeed.getAddress(),
+      3_600,
+      18,
+      6,
+      ethers.ZeroAddress,
+      0,
+    ]);
+    // `updatePrice` is a view here; sent as a transaction, it is traced like any other.
+    const receipt = await (
+      await owner!.sendTransaction({
+        to: await oracle.getAddress(),
+        data: oracle.interface.encodeFunctionData("updatePrice"),
+      })
+    ).wait();
+    const b = await gasBreakdown(ethers.provider as unknown as JsonRpcApiProvider, receipt!.hash, {
+      [await oracle.getAddress()]: "oracle",
+      [await feed.getAddress()]: "feeds",
+      [await quoteFeed.getAddress()]: "feeds",
+    });
+    const own = Object.values(b.byContract).reduce((sum, c) => sum + c.gas, 0);
+    expect(own + b.intrinsic - b.refund).to.equal(b.total);
+    expect(b.byContract.oracle!.calls).to.equal(b.calls.count);
+    expect(b.byContract.oracle!.calls).to.be.greaterThanOrEqual(2);
+    expect(b.byContract.feeds!.calls).to.equal(0);
+    expect(b.byContract.feeds!.coldReads).to.be.greaterThan(0);
+    expect(b.byContract).to.not.have.property("other");
   });
 
   it("prices calldata as EIP-2028 does: 4 per zero byte, 16 per other byte", function () {

@@ -72,6 +72,51 @@ contract MarginVaultGovernanceTest is BaseTest {
         assertEq(vault.riskParams(marketId).maintenanceRatio, 1.15e18);
     }
 
+    /// The configuration lives in a data contract's code, read word by word: every field of a change reads back as
+    /// set (caps and minimum debt as the deposit and repayment read them), and the market's fixed parts stay.
+    function testFuzz_setRiskParams_everyFieldReadsBackFromTheDataContract(
+        uint128 minDebt,
+        uint128 borrowCap,
+        uint128 collateralCap,
+        uint32 cooldown
+    ) public {
+        IMarginVault.RiskParams memory p = _riskParams();
+        p.minDebt = uint128(bound(minDebt, 0, p.maxTrancheDebt));
+        p.borrowCap = borrowCap;
+        p.collateralCap = collateralCap;
+        p.trancheCooldown = uint32(bound(cooldown, 0, vault.MAX_TRANCHE_COOLDOWN()));
+        p.targetRatio = 1.3e18;
+        vm.assume(keccak256(abi.encode(p)) != keccak256(abi.encode(vault.riskParams(marketId))));
+        IMarginVault.Market memory before = vault.market(marketId);
+        vm.prank(RISK_MANAGER);
+        vault.setRiskParams(marketId, p);
+        assertEq(keccak256(abi.encode(vault.riskParams(marketId))), keccak256(abi.encode(p)));
+        IMarginVault.Market memory afterChange = vault.market(marketId);
+        assertEq(address(afterChange.collateralToken), address(before.collateralToken));
+        assertEq(address(afterChange.pool), address(before.pool));
+        assertEq(address(afterChange.oracle), address(before.oracle));
+        IMarginVault.MarketState memory state = vault.marketState(marketId);
+        assertEq(state.borrowCap, borrowCap);
+        assertEq(state.collateralCap, collateralCap);
+        // The deposit reads the collateral cap as one word of the configuration.
+        collateral.mint(BORROWER, 1);
+        vm.startPrank(BORROWER);
+        uint256 id = vault.openPosition(marketId);
+        collateral.approve(address(vault), 1);
+        if (collateralCap == 0) {
+            vm.expectRevert(abi.encodeWithSelector(IMarginVault.CollateralCapExceeded.selector, marketId, 1, 0));
+        }
+        vault.depositCollateral(id, 1);
+        vm.stopPrank();
+    }
+
+    function test_market_unknownMarketIsEmpty() public view {
+        IMarginVault.Market memory m = vault.market(9);
+        assertEq(address(m.pool), address(0));
+        assertEq(address(m.oracle), address(0));
+        assertEq(vault.riskParams(9).maintenanceRatio, 0);
+    }
+
     function test_setRiskParams_revertsOnNoChange() public {
         IMarginVault.RiskParams memory p = _riskParams();
         vm.prank(RISK_MANAGER);

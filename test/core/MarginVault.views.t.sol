@@ -52,6 +52,30 @@ contract MarginVaultViewsTest is BaseTest {
         assertEq(vault.positionHealth(positionId).liquidationPrice, type(uint256).max);
     }
 
+    function test_liquidationContext_isThePositionItsMarketAndTheKeepersOperatorFlag() public {
+        IMarginVault.LiquidationContext memory c = vault.liquidationContext(positionId, OPERATOR);
+        IMarginVault.Position memory p = vault.position(positionId);
+        assertEq(c.position.owner, p.owner);
+        assertEq(c.position.marketId, p.marketId);
+        assertEq(c.position.collateralAssets, p.collateralAssets);
+        assertEq(c.position.debtShares, p.debtShares);
+        assertFalse(c.keeperIsOperator);
+        assertEq(address(c.pool), address(vault.market(marketId).pool));
+        assertEq(address(c.oracle), address(vault.market(marketId).oracle));
+        assertEq(keccak256(abi.encode(c.params)), keccak256(abi.encode(vault.riskParams(marketId))));
+        vm.prank(BORROWER);
+        vault.setOperator(OPERATOR, true);
+        assertTrue(vault.liquidationContext(positionId, OPERATOR).keeperIsOperator);
+        assertFalse(vault.liquidationContext(positionId, KEEPER).keeperIsOperator);
+    }
+
+    function test_liquidationContext_unknownPositionIsEmpty() public view {
+        IMarginVault.LiquidationContext memory c = vault.liquidationContext(99, OPERATOR);
+        assertEq(c.position.owner, address(0));
+        assertEq(address(c.pool), address(0));
+        assertEq(c.params.maintenanceRatio, 0);
+    }
+
     function test_marketState_reportsTotalsRatesAndCaps() public {
         IMarginVault.MarketState memory s = vault.marketState(marketId);
         assertEq(s.totalCollateralAssets, 10e18);
