@@ -39,7 +39,19 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     /// @notice Receives its share of protocol fees and covers bad debt first.
     IInsuranceFund public immutable insuranceFund;
 
-    mapping(uint256 positionId => TrancheState) internal _trancheState;
+    /// @dev What is left open of a position's incomplete tranche (`TrancheState.openTrancheAt`,
+    /// `openTrancheAssets`). The rest of a position's tranche state lives in the vault, in the 80 bits of
+    /// `Position.engineState` (`_unpack`): a tranche rewrites the slot the vault already holds instead of writing a new
+    /// one here, and this slot is read only when the position's state says a remainder is open.
+    struct OpenTranche {
+        uint40 at;
+        uint104 assets;
+    }
+    mapping(uint256 positionId => OpenTranche) internal _openTranches;
+    /// @dev `Position.engineState`: bits 0-31 `liquidatableSince`, 32-63 `lastTrancheAt` (seconds; until 2106),
+    /// 64-78 `tranchesExecuted` (stops counting at `MAX_TRANCHE_COUNT`), bit 79 set while a remainder is open.
+    uint256 internal constant MAX_TRANCHE_COUNT = 2 ** 15 - 1;
+    uint256 internal constant OPEN_TRANCHE_FLAG = 1 << 79;
     mapping(uint256 marketId => FeeConfig) internal _feeConfig;
     /// @dev A market's current liquidation window and its time bonus, in one slot: a tranche reads and writes one
     /// word for its market here. `liquidatedAssets` below 2^152 and the bonus below `MAX_TIME_BONUS_PER_SECOND`.
@@ -66,6 +78,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         bool openTranche;
         TrancheState history;
         uint256 debtAssetsLeft;
+        uint256 collateralAssetsLeft;
     }
 
     /// @param vault_ The MarginVault.
@@ -112,11 +125,12 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         (uint256 price, IOracle.PriceStatus status) = vault.market(p.marketId).oracle.price();
         if (status == IOracle.PriceStatus.Invalid) revert InvalidPrice(p.marketId);
         uint256 ratio = TrancheMath.ratioDown(p.collateralAssets, price, vault.debtAssetsOf(positionId));
-        TrancheState storage state = _trancheState[positionId];
+        TrancheState memory state = _stateOf(positionId, p.engineState);
         liquidatableSince = state.liquidatableSince;
         if (ratio >= vault.riskParams(p.marketId).maintenanceRatio) liquidatableSince = 0;
         else if (liquidatableSince == 0) liquidatableSince = block.timestamp;
-        state.liquidatableSince = SafeCast.toUint40(liquidatableSince);
+        state.liquidatableSince = uint40(liquidatableSince);
+        vault.setEngineState(positionId, _pack(state));
         emit FlagLiquidatable(positionId, liquidatableSince);
     }
 
@@ -198,17 +212,23 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         _emitTranche(positionId, keeper, plan);
     }
 
-    /// @dev Updates the liquidatable flag from the ratio after the tranche, then emits.
+    /// @dev Updates the liquidatable clock from the ratio after the tranche, stores the position's tranche state in
+    /// the vault (unless a bad-debt close deleted the position), then emits.
     function _emitTranche(uint256 positionId, address keeper, Plan memory plan) internal {
         TrancheMath.TrancheKind kind = plan.tranche.kind;
         // A bad-debt close deletes the position: nothing is left on either side.
+        bool closed = plan.tranche.badDebtAssets > 0;
         uint256 ratioAfter =
-            plan.tranche.badDebtAssets > 0
+            closed
                 ? TrancheMath.ratioDown(0, plan.price, 0)
-                : TrancheMath.ratioDown(vault.position(positionId).collateralAssets, plan.price, plan.debtAssetsLeft);
-        TrancheState storage state = _trancheState[positionId];
-        if (ratioAfter >= plan.params.maintenanceRatio) state.liquidatableSince = 0;
-        else if (state.liquidatableSince == 0) state.liquidatableSince = SafeCast.toUint40(block.timestamp);
+                : TrancheMath.ratioDown(plan.collateralAssetsLeft, plan.price, plan.debtAssetsLeft);
+        if (!closed) {
+            TrancheState memory state = plan.history;
+            if (ratioAfter >= plan.params.maintenanceRatio) state.liquidatableSince = 0;
+            else if (state.liquidatableSince == 0) state.liquidatableSince = uint40(block.timestamp);
+            // `_pack` checks that the clocks fit their 32 bits.
+            vault.setEngineState(positionId, _pack(state));
+        }
         emit TrancheLiquidated(
             positionId,
             keeper,
@@ -239,7 +259,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         IOracle.PriceStatus status;
         (plan.price, status) = plan.oracle.updatePrice();
         if (status == IOracle.PriceStatus.Invalid) revert InvalidPrice(plan.marketId);
-        Reason reason = _size(positionId, p.collateralAssets, plan);
+        Reason reason = _size(positionId, p, plan);
         _revertFor(reason, positionId, plan);
     }
 
@@ -252,9 +272,13 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     }
 
     /// @dev Sizes the tranche in `plan` (price and debt already set) and says whether it may run now.
-    function _size(uint256 positionId, uint256 collateralAssets, Plan memory plan) internal view returns (Reason) {
+    function _size(
+        uint256 positionId,
+        IMarginVault.Position memory p,
+        Plan memory plan
+    ) internal view returns (Reason) {
         if (plan.debtAssets == 0) return Reason.NoDebt;
-        TrancheState memory state = _trancheState[positionId];
+        TrancheState memory state = _stateOf(positionId, p.engineState);
         plan.history = state;
         LiquidationRules.Outage memory outage = _outageFor(state, plan.oracle);
         uint256 cooldown = plan.params.trancheCooldown;
@@ -272,7 +296,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         }
         plan.tranche = TrancheMath.computeTrancheWithExtraBonus(
             TrancheMath.PositionState({
-                collateralAssets: collateralAssets,
+                collateralAssets: p.collateralAssets,
                 debtAssets: plan.debtAssets,
                 price: plan.price
             }),
@@ -324,19 +348,24 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     /// @dev A complete tranche (it repaid everything sized) starts the grace window and closes any open remainder.
     /// An incomplete one leaves the clocks alone and keeps what it left of the sized tranche open, from the first
     /// incomplete tranche's time when it continues an open remainder, from now otherwise.
+    /// The state is updated in `plan.history` and stored with the position in `_emitTranche`, after the repayment
+    /// (the liquidatable clock needs the ratio after it; the reentrancy lock keeps every entry point of this engine
+    /// out meanwhile); only an open remainder is written here.
     function _recordTranche(uint256 positionId, Plan memory plan) internal {
         TrancheState memory state = plan.history;
-        state.tranchesExecuted += 1;
+        bool wasOpen = state.openTrancheAt != 0;
+        if (state.tranchesExecuted < MAX_TRANCHE_COUNT) state.tranchesExecuted += 1;
         uint256 repaidAssets = plan.tranche.repaidAssets;
         if (repaidAssets < plan.sizedAssets) {
-            if (!plan.openTranche) state.openTrancheAt = SafeCast.toUint40(block.timestamp);
+            if (!plan.openTranche) state.openTrancheAt = SafeCast.toUint32(block.timestamp);
             state.openTrancheAssets = uint104(Math.min(plan.sizedAssets - repaidAssets, type(uint104).max));
+            _openTranches[positionId] = OpenTranche(state.openTrancheAt, state.openTrancheAssets);
         } else {
-            state.lastTrancheAt = SafeCast.toUint40(block.timestamp);
+            state.lastTrancheAt = SafeCast.toUint32(block.timestamp);
             state.openTrancheAt = 0;
             state.openTrancheAssets = 0;
+            if (wasOpen) delete _openTranches[positionId];
         }
-        _trancheState[positionId] = state;
         // Full closes at or below the full-liquidation ratio bypass the window and do not use it up.
         if (plan.tranche.kind == TrancheMath.TrancheKind.FullClose) return;
         Window memory w = _windows[plan.marketId];
@@ -360,9 +389,14 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     function _collectAndRepay(uint256 positionId, Plan memory plan, address keeper) internal {
         uint256 repaidAssets = plan.tranche.repaidAssets;
         (uint256 toReserves, uint256 toLenders, uint256 toSink, address sink) = _splitFee(plan);
-        (uint256 actual, , uint256 debtAssetsLeft) = vault.repayFor(positionId, repaidAssets, toReserves, toLenders);
+        (uint256 actual, , uint256 debtAssetsLeft, uint256 collateralAssetsLeft) = vault.repayFor(
+            positionId,
+            repaidAssets,
+            toReserves,
+            toLenders
+        );
         if (actual != repaidAssets) revert PositionChangedDuringCallback(positionId);
-        plan.debtAssetsLeft = debtAssetsLeft;
+        (plan.debtAssetsLeft, plan.collateralAssetsLeft) = (debtAssetsLeft, collateralAssetsLeft);
         IERC20 quote = IERC20(plan.pool.asset());
         TransferLib.pullExact(quote, keeper, address(plan.pool), repaidAssets + toReserves + toLenders);
         if (toSink > 0) quote.safeTransferFrom(keeper, sink, toSink);
@@ -415,7 +449,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             return preview;
         }
         plan.debtAssets = vault.debtAssetsOf(positionId);
-        preview.reason = _size(positionId, p.collateralAssets, plan);
+        preview.reason = _size(positionId, p, plan);
         preview.kind = plan.tranche.kind;
         preview.ratioBefore = plan.tranche.ratioBefore;
         preview.bonus = plan.tranche.bonus;
@@ -458,14 +492,15 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
 
     /// @inheritdoc ILiquidationEngine
     function trancheState(uint256 positionId) external view returns (TrancheState memory) {
-        return _trancheState[positionId];
+        return _stateOf(positionId, vault.position(positionId).engineState);
     }
 
     /// @inheritdoc ILiquidationEngine
     function nextEligibleAt(uint256 positionId) public view returns (uint256) {
-        TrancheState memory state = _trancheState[positionId];
+        IMarginVault.Position memory p = vault.position(positionId);
+        TrancheState memory state = _stateOf(positionId, p.engineState);
         if (state.lastTrancheAt == 0) return 0;
-        uint256 marketId = vault.position(positionId).marketId;
+        uint256 marketId = p.marketId;
         LiquidationRules.Outage memory outage = _outageFor(state, vault.market(marketId).oracle);
         return LiquidationRules.graceEnd(state.lastTrancheAt, vault.riskParams(marketId).trancheCooldown, outage);
     }
@@ -489,8 +524,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
 
     /// @inheritdoc ILiquidationEngine
     function extraBonusOf(uint256 positionId) external view returns (uint256) {
-        TrancheState memory state = _trancheState[positionId];
-        uint256 marketId = vault.position(positionId).marketId;
+        IMarginVault.Position memory p = vault.position(positionId);
+        TrancheState memory state = _stateOf(positionId, p.engineState);
+        uint256 marketId = p.marketId;
         LiquidationRules.Outage memory outage = _outageFor(state, vault.market(marketId).oracle);
         uint256 graceEnd = LiquidationRules.graceEnd(
             state.lastTrancheAt,
@@ -525,6 +561,29 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     ) internal view returns (LiquidationRules.Outage memory outage) {
         if (state.lastTrancheAt == 0 && state.liquidatableSince == 0 && state.openTrancheAt == 0) return outage;
         (outage.downAt, outage.resumedAt) = oracle.lastOutage();
+    }
+
+    /// @dev A position's tranche state from its `engineState` bits, with the open remainder when the flag says so.
+    function _stateOf(uint256 positionId, uint80 engineState) internal view returns (TrancheState memory state) {
+        uint256 bits = engineState;
+        state.liquidatableSince = uint40(uint32(bits));
+        state.lastTrancheAt = uint40(uint32(bits >> 32));
+        state.tranchesExecuted = uint32((bits >> 64) & MAX_TRANCHE_COUNT);
+        if (bits & OPEN_TRANCHE_FLAG != 0) {
+            OpenTranche memory open = _openTranches[positionId];
+            (state.openTrancheAt, state.openTrancheAssets) = (open.at, open.assets);
+        }
+    }
+
+    /// @dev `state` as `engineState` bits (`_stateOf`'s inverse; the open remainder itself is stored apart). Its
+    /// clocks must fit 32 bits (`SafeCast` reverts otherwise, from 2106 on); its count stops at `MAX_TRANCHE_COUNT`.
+    function _pack(TrancheState memory state) internal pure returns (uint80) {
+        uint256 bits =
+            uint256(SafeCast.toUint32(state.liquidatableSince)) |
+                (uint256(SafeCast.toUint32(state.lastTrancheAt)) << 32) |
+                (uint256(state.tranchesExecuted & MAX_TRANCHE_COUNT) << 64);
+        if (state.openTrancheAt != 0) bits |= OPEN_TRANCHE_FLAG;
+        return uint80(bits);
     }
 
     /// @dev The market's window as it stands now (`LiquidationRules.currentWindow`).

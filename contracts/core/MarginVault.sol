@@ -39,6 +39,9 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
     uint256 public constant MAX_TRANCHE_COOLDOWN = 1 days;
     /// @notice Longest rolling window of the market circuit breaker.
     uint256 public constant MAX_WINDOW = 7 days;
+    /// @notice Most markets one vault lists: a position names its market in 16 bits, so that the liquidation
+    /// engine's state fits in the position's first slot (Aave V3 caps its reserves at 128 with 16-bit ids).
+    uint256 public constant MAX_MARKETS = type(uint16).max;
     uint256 internal constant WAD = 1e18;
     /// @dev Word positions in a market's configuration (`MarketConfig`: three addresses, then `RiskParams` in its
     /// declaration order).
@@ -108,6 +111,7 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         if (address(collateralToken) == pool.asset()) revert CollateralIsQuote(address(collateralToken));
         _validateRiskParams(params);
 
+        if (marketCount == MAX_MARKETS) revert TooManyMarkets(MAX_MARKETS);
         marketId = ++marketCount;
         _markets[marketId].config = SSTORE2.write(abi.encode(MarketConfig(collateralToken, pool, oracle, params)));
         emit CreateMarket(marketId, address(collateralToken), address(pool), address(oracle), params);
@@ -170,7 +174,8 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         positionId = nextPositionId++;
         _positions[positionId] = Position({
             owner: msg.sender,
-            marketId: uint64(marketId),
+            marketId: uint16(marketId), // <= marketCount <= MAX_MARKETS
+            engineState: 0,
             collateralAssets: 0,
             debtShares: 0
         });
@@ -304,9 +309,15 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         external
         onlyLiquidationEngine
         nonReentrant
-        returns (uint256 repaidAssets, uint256 shares, uint256 debtAssetsLeft)
+        returns (uint256 repaidAssets, uint256 shares, uint256 debtAssetsLeft, uint256 collateralAssets)
     {
         (repaidAssets, shares, debtAssetsLeft) = _repay(positionId, assets, false, feeToReserves, feeToLenders);
+        collateralAssets = _positions[positionId].collateralAssets;
+    }
+
+    /// @inheritdoc IMarginVault
+    function setEngineState(uint256 positionId, uint80 state) external onlyLiquidationEngine nonReentrant {
+        _requirePosition(positionId).engineState = state;
     }
 
     /// @inheritdoc IMarginVault

@@ -50,9 +50,16 @@ interface IMarginVault {
     }
 
     /// @notice A position. `owner == address(0)` means it does not exist (never opened, or closed).
+    /// @param owner The position's owner.
+    /// @param marketId Its market (below 2^16: see `MAX_MARKETS`).
+    /// @param engineState 80 bits the liquidation engine keeps with the position (its tranche clocks), so that a
+    /// tranche writes the slot the vault already holds instead of a new one of its own; the vault only stores it.
+    /// @param collateralAssets Collateral held (collateral units).
+    /// @param debtShares Borrow shares owed to the market's pool.
     struct Position {
         address owner;
-        uint64 marketId;
+        uint16 marketId;
+        uint80 engineState;
         uint128 collateralAssets;
         uint128 debtShares;
     }
@@ -198,6 +205,8 @@ interface IMarginVault {
     error ZeroWindowLimit();
     /// @notice Thrown when the position count or the market count would not fit its type.
     error Overflow();
+    /// @notice The vault already lists `limit` markets, as many as a position's 16-bit market id can name.
+    error TooManyMarkets(uint256 limit);
 
     // ------------------------------------------------------------------ governance
 
@@ -269,6 +278,7 @@ interface IMarginVault {
     /// @return shares Borrow shares burned.
     /// @return debtAssetsLeft The position's debt after the repayment, at the pool's totals after it (rounded up), so
     /// the engine needs no second read for the ratio it reports.
+    /// @return collateralAssets The position's collateral now (after anything the tranche's callback added).
     /// @param feeToReserves Protocol fee delivered with the repayment, booked as the pool's reserves.
     /// @param feeToLenders Protocol fee delivered with the repayment, donated to the pool's lenders.
     function repayFor(
@@ -276,7 +286,11 @@ interface IMarginVault {
         uint256 assets,
         uint256 feeToReserves,
         uint256 feeToLenders
-    ) external returns (uint256 repaidAssets, uint256 shares, uint256 debtAssetsLeft);
+    ) external returns (uint256 repaidAssets, uint256 shares, uint256 debtAssetsLeft, uint256 collateralAssets);
+
+    /// @notice Stores the liquidation engine's 80 bits for a position (`Position.engineState`). Liquidation engine
+    /// only; no event (the engine's own events say what changed).
+    function setEngineState(uint256 positionId, uint80 state) external;
 
     /// @notice Closes a position whose collateral is all gone: writes off its remaining debt in its pool (bad debt;
     /// none if the insurance fund repaid it all) and deletes it. Liquidation engine only.

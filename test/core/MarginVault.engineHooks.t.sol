@@ -57,18 +57,41 @@ contract MarginVaultEngineHooksTest is BaseTest {
         vm.expectEmit(true, true, false, false, address(vault));
         emit IMarginVault.Repay(positionId, ENGINE, 0, 0);
         vm.prank(ENGINE);
-        (uint256 repaid, , ) = vault.repayFor(positionId, 19_950 * USDC, 0, 0);
+        (uint256 repaid, , uint256 debtLeft, uint256 collateralLeft) = vault.repayFor(positionId, 19_950 * USDC, 0, 0);
         assertEq(repaid, 19_950 * USDC);
+        assertEq(debtLeft, 50 * USDC, "the debt left, at the totals after the repayment");
+        assertEq(collateralLeft, vault.position(positionId).collateralAssets, "the collateral as it stands");
         assertEq(vault.debtAssetsOf(positionId), 50 * USDC, "the engine handles dust itself");
         assertEq(pool.cashAssets(), cashBefore + 19_950 * USDC, "booked as the pool's cash");
         assertEq(quote.balanceOf(ENGINE), engineBalance, "nothing pulled from the engine");
         assertEq(quote.balanceOf(address(pool)), poolBalance, "no transfer at all");
     }
 
+    function test_setEngineState_storesTheEnginesBitsAndNothingElse() public {
+        IMarginVault.Position memory before = vault.position(positionId);
+        vm.prank(ENGINE);
+        vault.setEngineState(positionId, type(uint80).max);
+        IMarginVault.Position memory p = vault.position(positionId);
+        assertEq(p.engineState, type(uint80).max);
+        assertEq(p.owner, before.owner, "owner kept");
+        assertEq(p.marketId, before.marketId, "market kept");
+        assertEq(p.collateralAssets, before.collateralAssets);
+        assertEq(p.debtShares, before.debtShares);
+    }
+
+    function test_setEngineState_onlyTheEngineOnAnExistingPosition() public {
+        vm.prank(BORROWER);
+        vm.expectRevert(abi.encodeWithSelector(IMarginVault.OnlyLiquidationEngine.selector, BORROWER));
+        vault.setEngineState(positionId, 1);
+        vm.prank(ENGINE);
+        vm.expectRevert(abi.encodeWithSelector(IMarginVault.UnknownPosition.selector, 99));
+        vault.setEngineState(99, 1);
+    }
+
     function test_repayFor_aboveTheDebtBooksTheDebt() public {
         uint256 debt = vault.debtAssetsOf(positionId);
         vm.prank(ENGINE);
-        (uint256 repaid, , ) = vault.repayFor(positionId, debt + 1, 0, 0);
+        (uint256 repaid, , , ) = vault.repayFor(positionId, debt + 1, 0, 0);
         assertEq(repaid, debt);
         assertEq(vault.position(positionId).debtShares, 0);
     }

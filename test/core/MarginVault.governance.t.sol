@@ -110,6 +110,32 @@ contract MarginVaultGovernanceTest is BaseTest {
         vm.stopPrank();
     }
 
+    /// A position names its market in 16 bits: the vault lists at most `MAX_MARKETS`. (The count is set in storage
+    /// rather than by listing 65,535 markets; the slot is found as the one that follows `marketCount`.)
+    function test_createMarket_revertsPastTheSixteenBitMarketId() public {
+        IMarginVault.RiskParams memory p = _riskParams();
+        uint256 slot = type(uint256).max;
+        for (uint256 i = 0; i < 16 && slot == type(uint256).max; ++i) {
+            if (uint256(vm.load(address(vault), bytes32(i))) != vault.marketCount()) continue;
+            vm.store(address(vault), bytes32(i), bytes32(uint256(7)));
+            if (vault.marketCount() == 7) slot = i;
+            vm.store(address(vault), bytes32(i), bytes32(uint256(1)));
+        }
+        assertLt(slot, 16, "marketCount's slot found");
+        uint256 limit = vault.MAX_MARKETS();
+        assertEq(limit, 65_535);
+        vm.store(address(vault), bytes32(slot), bytes32(limit - 1));
+        vm.startPrank(ADMIN);
+        assertEq(
+            vault.createMarket(IERC20(address(collateral)), pool, oracle, p),
+            limit,
+            "the last id a position holds"
+        );
+        vm.expectRevert(abi.encodeWithSelector(IMarginVault.TooManyMarkets.selector, limit));
+        vault.createMarket(IERC20(address(collateral)), pool, oracle, p);
+        vm.stopPrank();
+    }
+
     function test_market_unknownMarketIsEmpty() public view {
         IMarginVault.Market memory m = vault.market(9);
         assertEq(address(m.pool), address(0));
