@@ -271,7 +271,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         plan.params = vault.riskParams(marketId);
     }
 
-    /// @dev Sizes the tranche in `plan` (price and debt already set) and says whether it may run now.
+    /// @dev Sizes the tranche in `plan` (price and debt already set) with the planner and says whether it may run
+    /// now.
     function _size(
         uint256 positionId,
         IMarginVault.Position memory p,
@@ -280,42 +281,35 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         if (plan.debtAssets == 0) return Reason.NoDebt;
         TrancheState memory state = _stateOf(positionId, p.engineState);
         plan.history = state;
-        LiquidationRules.Outage memory outage = _outageFor(state, plan.oracle);
-        uint256 cooldown = plan.params.trancheCooldown;
-        uint256 graceEnd = LiquidationRules.graceEnd(state.lastTrancheAt, cooldown, outage);
-        uint256 room;
-        {
-            (uint256 windowStart_, uint256 liquidatedAssets) = _currentWindow(plan.marketId, plan.params.window);
-            (room, plan.openTranche) = LiquidationRules.trancheRoom(
-                state,
-                windowStart_,
-                LiquidationRules.windowRemaining(liquidatedAssets, plan.params.windowLimit),
-                cooldown,
-                outage
-            );
-        }
-        plan.tranche = TrancheMath.computeTrancheWithExtraBonus(
-            TrancheMath.PositionState({
+        IMarginVault.RiskParams memory params = plan.params;
+        Window memory w = _windows[plan.marketId];
+        (uint256 windowStart_, uint256 liquidatedAssets) = LiquidationRules.currentWindow(
+            w.start,
+            w.liquidatedAssets,
+            params.window
+        );
+        LiquidationRules.TranchePlan memory planned = LiquidationRules.planTranche(
+            LiquidationRules.PlanInput({
                 collateralAssets: p.collateralAssets,
                 debtAssets: plan.debtAssets,
-                price: plan.price
-            }),
-            RiskParamsLib.toTrancheParams(plan.params),
-            room,
-            LiquidationRules.extraBonus(
-                state.liquidatableSince,
-                _windows[plan.marketId].timeBonusPerSecond,
-                graceEnd,
-                outage
-            )
+                price: plan.price,
+                history: state,
+                params: RiskParamsLib.toTrancheParams(params),
+                keeperShare: params.keeperShare,
+                trancheCooldown: params.trancheCooldown,
+                windowStart: windowStart_,
+                windowRemaining: LiquidationRules.windowRemaining(liquidatedAssets, params.windowLimit),
+                timeBonusPerSecond: w.timeBonusPerSecond,
+                outage: _outageFor(state, plan.oracle)
+            })
         );
-        plan.sizedAssets = plan.tranche.repaidAssets;
-        plan.protocolFee = TrancheMath.protocolFeeUp(
-            plan.tranche.repaidAssets,
-            plan.tranche.bonus,
-            plan.params.keeperShare
+        (plan.tranche, plan.protocolFee, plan.openTranche) = (
+            planned.tranche,
+            planned.protocolFee,
+            planned.openTranche
         );
-        return LiquidationRules.reasonFor(plan.tranche.kind, graceEnd);
+        plan.sizedAssets = planned.tranche.repaidAssets;
+        return planned.reason;
     }
 
     function _revertFor(Reason reason, uint256 positionId, Plan memory plan) internal view {

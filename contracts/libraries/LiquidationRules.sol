@@ -119,6 +119,64 @@ library LiquidationRules {
         return ILiquidationEngine.Reason.None;
     }
 
+    /// @notice What `planTranche` needs of a position and its market, read by the caller (the engine from its
+    /// storage and the vault, the lens once per market for a whole page).
+    /// @param windowStart When the market's current window opened (`currentWindow`).
+    /// @param windowRemaining What that window still allows (`windowRemaining`).
+    /// @param outage The oracle's last outage (zero when the position has no clock: it is then not read).
+    struct PlanInput {
+        uint256 collateralAssets;
+        uint256 debtAssets;
+        uint256 price;
+        ILiquidationEngine.TrancheState history;
+        TrancheMath.Params params;
+        uint256 keeperShare;
+        uint256 trancheCooldown;
+        uint256 windowStart;
+        uint256 windowRemaining;
+        uint256 timeBonusPerSecond;
+        Outage outage;
+    }
+
+    /// @notice A planned tranche: what `liquidate` would do now and whether it may.
+    /// @param openTranche Whether the room was an open remainder of an earlier incomplete tranche (`trancheRoom`).
+    struct TranchePlan {
+        TrancheMath.Tranche tranche;
+        uint256 protocolFee;
+        uint256 graceEnd;
+        bool openTranche;
+        ILiquidationEngine.Reason reason;
+    }
+
+    /// @notice The one tranche planner, for `LiquidationEngine.liquidate` and `previewLiquidation` and for
+    /// `PositionLens` alike (the SDK mirrors it in `planTranche`): the grace end; the room (`trancheRoom`); the
+    /// tranche at the ramp bonus plus the time bonus (`TrancheMath.computeTrancheWithExtraBonus`); its protocol fee;
+    /// and whether it may run now (`reasonFor`). Callers check a valid price and some debt first.
+    function planTranche(PlanInput memory input) internal view returns (TranchePlan memory plan) {
+        ILiquidationEngine.TrancheState memory history = input.history;
+        plan.graceEnd = graceEnd(history.lastTrancheAt, input.trancheCooldown, input.outage);
+        uint256 room;
+        (room, plan.openTranche) = trancheRoom(
+            history,
+            input.windowStart,
+            input.windowRemaining,
+            input.trancheCooldown,
+            input.outage
+        );
+        plan.tranche = TrancheMath.computeTrancheWithExtraBonus(
+            TrancheMath.PositionState({
+                collateralAssets: input.collateralAssets,
+                debtAssets: input.debtAssets,
+                price: input.price
+            }),
+            input.params,
+            room,
+            extraBonus(history.liquidatableSince, input.timeBonusPerSecond, plan.graceEnd, input.outage)
+        );
+        plan.protocolFee = TrancheMath.protocolFeeUp(plan.tranche.repaidAssets, plan.tranche.bonus, input.keeperShare);
+        plan.reason = reasonFor(plan.tranche.kind, plan.graceEnd);
+    }
+
     /// @notice Whether a tranche of `kind` repays the whole debt (a full close, or a close for dust).
     function closesWholeDebt(TrancheMath.TrancheKind kind) internal pure returns (bool) {
         return kind == TrancheMath.TrancheKind.FullClose || kind == TrancheMath.TrancheKind.DustClose;

@@ -17,8 +17,8 @@ import {TrancheMath} from "../libraries/TrancheMath.sol";
 /// @notice Batch views over the MarginVault and the LiquidationEngine for keepers and frontends.
 /// @dev What all positions of a market share is read once per call (`MarketContext`: price, parameters, the pool's
 /// borrow totals after accruing now, the engine's window room and time bonus, the oracle's last outage); per position
-/// the lens reads only the position and its tranche state, then sizes the preview with the engine's own libraries
-/// (`TrancheMath`, `LiquidationRules`) in the engine's order. Calling `engine.previewLiquidation` per position
+/// the lens reads only the position and its tranche state, then sizes the preview with the engine's own planner
+/// (`LiquidationRules.planTranche`). Calling `engine.previewLiquidation` per position
 /// instead re-reads the market four times per position and did not fit 500 positions in 50,000,000 gas
 /// (54.6 M measured); `test/periphery/PositionLens.t.sol` holds every preview equal to the engine's.
 contract PositionLens is IPositionLens {
@@ -30,23 +30,17 @@ contract PositionLens is IPositionLens {
     /// @dev What every position of one market shares, read once per call.
     /// @param borrowAssets The pool's borrowed assets after accruing now (`expectedBalances`).
     /// @param borrowShares The pool's borrow shares (accrual does not change them).
-    /// @param outage The oracle's last outage, read the first time a position with a clock needs it (as the engine
-    /// reads it only then).
+    /// @param input The planner's input: the market's part (price, parameters, window, time bonus) filled once; the
+    /// position's part (collateral, debt, history) set per position, so a page allocates no input per position. Its
+    /// outage is read the first time a position with a clock needs it (as the engine reads it only then).
     struct MarketContext {
         uint256 marketId;
         IOracle oracle;
         bool priceValid;
         bool outageRead;
-        uint256 price;
-        TrancheMath.Params trancheParams;
-        uint256 keeperShare;
-        uint256 trancheCooldown;
-        uint256 windowStart;
-        uint256 windowRemaining;
-        uint256 timeBonusPerSecond;
         uint256 borrowAssets;
         uint256 borrowShares;
-        LiquidationRules.Outage outage;
+        LiquidationRules.PlanInput input;
     }
 
     /// @param vault_ The MarginVault.
@@ -185,19 +179,20 @@ contract PositionLens is IPositionLens {
         ctx.marketId = marketId;
         ctx.oracle = m.oracle;
         IOracle.PriceStatus status;
-        (ctx.price, status) = m.oracle.price();
+        LiquidationRules.PlanInput memory input = ctx.input;
+        (input.price, status) = m.oracle.price();
         ctx.priceValid = status != IOracle.PriceStatus.Invalid;
-        ctx.trancheParams = RiskParamsLib.toTrancheParams(params);
-        ctx.keeperShare = params.keeperShare;
-        ctx.trancheCooldown = params.trancheCooldown;
+        input.params = RiskParamsLib.toTrancheParams(params);
+        input.keeperShare = params.keeperShare;
+        input.trancheCooldown = params.trancheCooldown;
         uint256 liquidatedAssets;
-        (ctx.windowStart, liquidatedAssets) = LiquidationRules.currentWindow(
+        (input.windowStart, liquidatedAssets) = LiquidationRules.currentWindow(
             engine.windowStart(marketId),
             engine.windowLiquidatedAssets(marketId),
             params.window
         );
-        ctx.windowRemaining = LiquidationRules.windowRemaining(liquidatedAssets, params.windowLimit);
-        ctx.timeBonusPerSecond = engine.timeBonusPerSecond(marketId);
+        input.windowRemaining = LiquidationRules.windowRemaining(liquidatedAssets, params.windowLimit);
+        input.timeBonusPerSecond = engine.timeBonusPerSecond(marketId);
         (, ctx.borrowAssets, ) = m.pool.expectedBalances();
         ctx.borrowShares = m.pool.totalBorrowShares();
     }
@@ -238,11 +233,7 @@ contract PositionLens is IPositionLens {
         v.tranchesExecuted = history.tranchesExecuted;
         v.preview = _previewFrom(p.collateralAssets, v.debtAssets, history, ctx);
         v.nextEligibleAt = v.preview.nextEligibleAt;
-        v.liquidationPriceUp = _liquidationPriceUp(
-            v.collateralAssets,
-            v.debtAssets,
-            ctx.trancheParams.maintenanceRatio
-        );
+        v.liquidationPriceUp = _liquidationPriceUp(v.collateralAssets, v.debtAssets, ctx.input.params.maintenanceRatio);
         v.state = _state(v.preview, v.debtAssets);
         if (v.state == PositionState.NoDebt) v.ratio = type(uint256).max;
         else if (v.state != PositionState.NoPrice) v.ratio = v.preview.ratioBefore;
@@ -257,53 +248,43 @@ contract PositionLens is IPositionLens {
         return _previewFrom(p.collateralAssets, debtAssets, engine.trancheState(id), ctx);
     }
 
-    /// @dev `LiquidationEngine.previewLiquidation` for an existing position, step for step, on the context's reads:
-    /// grace end; invalid price; no debt; the tranche at the ramp bonus plus the time bonus, within the window; the
-    /// fee; whether it may run now.
+    /// @dev `LiquidationEngine.previewLiquidation` for an existing position on the context's reads: invalid price; no
+    /// debt; then the engine's own planner (`LiquidationRules.planTranche`).
     function _previewFrom(
         uint256 collateralAssets,
         uint256 debtAssets,
         ILiquidationEngine.TrancheState memory history,
         MarketContext memory ctx
     ) internal view returns (ILiquidationEngine.Preview memory preview) {
+        LiquidationRules.PlanInput memory input = ctx.input;
         // The engine reads the oracle's outage only for a position with a clock (a tranche or a flag).
         if (
             !ctx.outageRead &&
             (history.lastTrancheAt != 0 || history.liquidatableSince != 0 || history.openTrancheAt != 0)
         ) {
-            (ctx.outage.downAt, ctx.outage.resumedAt) = ctx.oracle.lastOutage();
+            (input.outage.downAt, input.outage.resumedAt) = ctx.oracle.lastOutage();
             ctx.outageRead = true;
         }
-        uint256 graceEnd = LiquidationRules.graceEnd(history.lastTrancheAt, ctx.trancheCooldown, ctx.outage);
-        preview.nextEligibleAt = graceEnd;
-        if (!ctx.priceValid) {
-            preview.reason = ILiquidationEngine.Reason.InvalidPrice;
+        if (!ctx.priceValid || debtAssets == 0) {
+            preview.nextEligibleAt = LiquidationRules.graceEnd(
+                history.lastTrancheAt,
+                input.trancheCooldown,
+                input.outage
+            );
+            preview.reason = ctx.priceValid ? ILiquidationEngine.Reason.NoDebt : ILiquidationEngine.Reason.InvalidPrice;
             return preview;
         }
-        if (debtAssets == 0) {
-            preview.reason = ILiquidationEngine.Reason.NoDebt;
-            return preview;
-        }
-        (uint256 room, ) = LiquidationRules.trancheRoom(
-            history,
-            ctx.windowStart,
-            ctx.windowRemaining,
-            ctx.trancheCooldown,
-            ctx.outage
-        );
-        TrancheMath.Tranche memory tranche = TrancheMath.computeTrancheWithExtraBonus(
-            TrancheMath.PositionState({collateralAssets: collateralAssets, debtAssets: debtAssets, price: ctx.price}),
-            ctx.trancheParams,
-            room,
-            LiquidationRules.extraBonus(history.liquidatableSince, ctx.timeBonusPerSecond, graceEnd, ctx.outage)
-        );
-        preview.reason = LiquidationRules.reasonFor(tranche.kind, graceEnd);
+        (input.collateralAssets, input.debtAssets, input.history) = (collateralAssets, debtAssets, history);
+        LiquidationRules.TranchePlan memory planned = LiquidationRules.planTranche(input);
+        preview.nextEligibleAt = planned.graceEnd;
+        TrancheMath.Tranche memory tranche = planned.tranche;
+        preview.reason = planned.reason;
         preview.kind = tranche.kind;
         preview.ratioBefore = tranche.ratioBefore;
         preview.bonus = tranche.bonus;
         preview.repaidAssets = tranche.repaidAssets;
         preview.seizedAssets = tranche.seizedAssets;
-        preview.protocolFee = TrancheMath.protocolFeeUp(tranche.repaidAssets, tranche.bonus, ctx.keeperShare);
+        preview.protocolFee = planned.protocolFee;
         preview.badDebtAssets = tranche.badDebtAssets;
         preview.fullClose = LiquidationRules.closesWholeDebt(tranche.kind);
     }

@@ -6,7 +6,7 @@
  * Units: amounts token-native; ratios and bonuses WAD; prices quote units per collateral unit × 1e36; times in
  * seconds.
  */
-import { TrancheKind, computeTranche, protocolFeeUp, type TrancheParams } from "../math/trancheMath.js";
+import { TrancheKind, computeTranche, protocolFeeUp, type Tranche, type TrancheParams } from "../math/trancheMath.js";
 
 /** Why a position cannot be liquidated now; numeric values equal `ILiquidationEngine.Reason`. */
 export enum LiquidationReason {
@@ -183,6 +183,43 @@ function emptyPreview(reason: LiquidationReason, nextEligibleAt: bigint): Liquid
   };
 }
 
+/** A planned tranche: mirror of `LiquidationRules.TranchePlan` (without `openTranche`, which only the engine uses). */
+export interface TranchePlan {
+  tranche: Tranche;
+  protocolFee: bigint;
+  graceEnd: bigint;
+  reason: LiquidationReason;
+}
+
+/** Mirror of `LiquidationRules.reasonFor`: whether a tranche of `kind` may run at `now`. */
+export function reasonFor(kind: TrancheKind, graceEnd: bigint, now: bigint): LiquidationReason {
+  if (kind === TrancheKind.Healthy) return LiquidationReason.Healthy;
+  if (kind !== TrancheKind.FullClose && now < graceEnd) return LiquidationReason.GracePeriod;
+  if (kind === TrancheKind.WindowExhausted) return LiquidationReason.WindowExhausted;
+  return LiquidationReason.None;
+}
+
+/**
+ * Mirror of `LiquidationRules.planTranche`, the one planner the engine's `liquidate` and `previewLiquidation` and the
+ * lens share: grace end, room, the tranche at the ramp bonus plus the time bonus, its fee, whether it may run now.
+ * The caller checks a valid price and some debt first.
+ */
+export function planTranche(state: LiquidationState): TranchePlan {
+  const graceEnd = nextEligibleAt(state);
+  const tranche = computeTranche(
+    { collateralAssets: state.collateralAssets, debtAssets: state.debtAssets, price: state.price },
+    state.params,
+    trancheRoom(state),
+    extraBonus(state),
+  );
+  return {
+    tranche,
+    protocolFee: protocolFeeUp(tranche.repaidAssets, tranche.bonus, state.params.keeperShare),
+    graceEnd,
+    reason: reasonFor(tranche.kind, graceEnd, state.now),
+  };
+}
+
 /** Mirror of `LiquidationEngine.previewLiquidation`. */
 export function previewLiquidation(state: LiquidationState): LiquidationPreview {
   if (!state.exists) return emptyPreview(LiquidationReason.UnknownPosition, 0n);
@@ -190,17 +227,7 @@ export function previewLiquidation(state: LiquidationState): LiquidationPreview 
   if (!state.priceValid) return emptyPreview(LiquidationReason.InvalidPrice, graceEnd);
   if (state.debtAssets === 0n) return emptyPreview(LiquidationReason.NoDebt, graceEnd);
 
-  const tranche = computeTranche(
-    { collateralAssets: state.collateralAssets, debtAssets: state.debtAssets, price: state.price },
-    state.params,
-    trancheRoom(state),
-    extraBonus(state),
-  );
-  let reason = LiquidationReason.None;
-  if (tranche.kind === TrancheKind.Healthy) reason = LiquidationReason.Healthy;
-  else if (tranche.kind !== TrancheKind.FullClose && state.now < graceEnd) reason = LiquidationReason.GracePeriod;
-  else if (tranche.kind === TrancheKind.WindowExhausted) reason = LiquidationReason.WindowExhausted;
-
+  const { tranche, protocolFee, reason } = planTranche(state);
   return {
     reason,
     kind: tranche.kind,
@@ -208,7 +235,7 @@ export function previewLiquidation(state: LiquidationState): LiquidationPreview 
     bonus: tranche.bonus,
     repaidAssets: tranche.repaidAssets,
     seizedAssets: tranche.seizedAssets,
-    protocolFee: protocolFeeUp(tranche.repaidAssets, tranche.bonus, state.params.keeperShare),
+    protocolFee,
     badDebtAssets: tranche.badDebtAssets,
     fullClose: tranche.kind === TrancheKind.FullClose || tranche.kind === TrancheKind.DustClose,
     nextEligibleAt: graceEnd,
