@@ -68,6 +68,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     struct Plan {
         uint256 marketId;
         ILendingPool pool;
+        IERC20 quoteToken;
         IOracle oracle;
         IMarginVault.RiskParams params;
         TrancheMath.Tranche tranche;
@@ -248,12 +249,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         IMarginVault.LiquidationContext memory context
     ) internal returns (Plan memory plan) {
         IMarginVault.Position memory p = context.position;
-        (plan.marketId, plan.pool, plan.oracle, plan.params) = (
-            p.marketId,
-            context.pool,
-            context.oracle,
-            context.params
-        );
+        (plan.marketId, plan.pool, plan.quoteToken) = (p.marketId, context.pool, context.quoteToken);
+        (plan.oracle, plan.params) = (context.oracle, context.params);
         (uint256 borrowAssets, uint256 borrowShares) = plan.pool.accrueInterest();
         plan.debtAssets = SharesMath.toAssetsUp(p.debtShares, borrowAssets, borrowShares);
         IOracle.PriceStatus status;
@@ -391,7 +388,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         );
         if (actual != repaidAssets) revert PositionChangedDuringCallback(positionId);
         (plan.debtAssetsLeft, plan.collateralAssetsLeft) = (debtAssetsLeft, collateralAssetsLeft);
-        IERC20 quote = IERC20(plan.pool.asset());
+        IERC20 quote = plan.quoteToken;
         TransferLib.pullExact(quote, keeper, address(plan.pool), repaidAssets + toReserves + toLenders);
         if (toSink > 0) quote.safeTransferFrom(keeper, sink, toSink);
     }
@@ -414,7 +411,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     /// @dev All collateral is gone: the insurance fund covers what it can, the pool writes off the rest, the vault
     /// closes the position.
     function _realizeBadDebt(uint256 positionId, Plan memory plan) internal {
-        IERC20 quote = IERC20(plan.pool.asset());
+        IERC20 quote = plan.quoteToken;
         uint256 badDebt = plan.debtAssetsLeft;
         uint256 covered = insuranceFund.coverBadDebt(quote, badDebt);
         if (covered > 0) {

@@ -43,12 +43,13 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
     /// engine's state fits in the position's first slot (Aave V3 caps its reserves at 128 with 16-bit ids).
     uint256 public constant MAX_MARKETS = type(uint16).max;
     uint256 internal constant WAD = 1e18;
-    /// @dev Word positions in a market's configuration (`MarketConfig`: three addresses, then `RiskParams` in its
+    /// @dev Word positions in a market's configuration (`MarketConfig`: four addresses, then `RiskParams` in its
     /// declaration order).
     uint256 internal constant CONFIG_TOKEN = 0;
     uint256 internal constant CONFIG_POOL = 1;
-    uint256 internal constant CONFIG_MIN_DEBT = 3 + 9;
-    uint256 internal constant CONFIG_COLLATERAL_CAP = 3 + 14;
+    uint256 internal constant CONFIG_QUOTE = 2;
+    uint256 internal constant CONFIG_MIN_DEBT = 4 + 9;
+    uint256 internal constant CONFIG_COLLATERAL_CAP = 4 + 14;
 
     /// @inheritdoc IMarginVault
     address public liquidationEngine;
@@ -70,6 +71,7 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
     struct MarketConfig {
         IERC20 collateralToken;
         ILendingPool pool;
+        IERC20 quoteToken;
         IOracle oracle;
         RiskParams params;
     }
@@ -108,12 +110,15 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
             revert ZeroAddress();
         }
         if (pool.vault() != address(this)) revert PoolNotConnected(address(pool));
-        if (address(collateralToken) == pool.asset()) revert CollateralIsQuote(address(collateralToken));
+        IERC20 quoteToken = IERC20(pool.asset());
+        if (collateralToken == quoteToken) revert CollateralIsQuote(address(collateralToken));
         _validateRiskParams(params);
 
         if (marketCount == MAX_MARKETS) revert TooManyMarkets(MAX_MARKETS);
         marketId = ++marketCount;
-        _markets[marketId].config = SSTORE2.write(abi.encode(MarketConfig(collateralToken, pool, oracle, params)));
+        _markets[marketId].config = SSTORE2.write(
+            abi.encode(MarketConfig(collateralToken, pool, quoteToken, oracle, params))
+        );
         emit CreateMarket(marketId, address(collateralToken), address(pool), address(oracle), params);
     }
 
@@ -368,7 +373,7 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         Position memory p = _positions[positionId];
         if (p.owner == address(0)) return context;
         MarketConfig memory c = _config(_markets[p.marketId]);
-        context = LiquidationContext(p, isOperator[p.owner][keeper], c.pool, c.oracle, c.params);
+        context = LiquidationContext(p, isOperator[p.owner][keeper], c.pool, c.quoteToken, c.oracle, c.params);
     }
 
     /// @inheritdoc IMarginVault
@@ -520,7 +525,9 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         m.totalDebtShares -= uint128(shares);
 
         emit Repay(positionId, msg.sender, repaidAssets, shares);
-        if (byUser) TransferLib.pullExact(IERC20(pool.asset()), msg.sender, address(pool), repaidAssets);
+        if (byUser) {
+            TransferLib.pullExact(IERC20(_configAddress(m, CONFIG_QUOTE)), msg.sender, address(pool), repaidAssets);
+        }
         pool.repay(shares, repaidAssets, feeToReserves, feeToLenders);
     }
 
@@ -545,15 +552,15 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
 
     /// @dev The market's configuration, copied from its data contract's code (after SSTORE2's leading STOP byte). The
     /// code is `abi.encode(MarketConfig)` of static fields only, so its words are laid out as the struct's in memory:
-    /// the three addresses, then the 15 risk parameters (which `c.params` points to). Written by this contract from
+    /// the four addresses, then the 15 risk parameters (which `c.params` points to). Written by this contract from
     /// checked values only, so no field needs cleaning.
     function _config(MarketSlots storage m) internal view returns (MarketConfig memory c) {
         address config = m.config;
         RiskParams memory params = c.params;
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
-            extcodecopy(config, c, 1, 0x60)
-            extcodecopy(config, params, 0x61, 0x1e0)
+            extcodecopy(config, c, 1, 0x80)
+            extcodecopy(config, params, 0x81, 0x1e0)
         }
     }
 

@@ -68,12 +68,14 @@ interface IMarginVault {
     /// @param position The position (owner zero: does not exist, and the rest is empty).
     /// @param keeperIsOperator Whether the keeper asked about is an operator of the position's owner.
     /// @param pool The market's lending pool.
+    /// @param quoteToken The pool's asset, which the debt is owed in.
     /// @param oracle The market's oracle.
     /// @param params The market's risk parameters.
     struct LiquidationContext {
         Position position;
         bool keeperIsOperator;
         ILendingPool pool;
+        IERC20 quoteToken;
         IOracle oracle;
         RiskParams params;
     }

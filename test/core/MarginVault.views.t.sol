@@ -62,6 +62,7 @@ contract MarginVaultViewsTest is BaseTest {
         assertFalse(c.keeperIsOperator);
         assertEq(address(c.pool), address(vault.market(marketId).pool));
         assertEq(address(c.oracle), address(vault.market(marketId).oracle));
+        assertEq(address(c.quoteToken), pool.asset(), "the pool's asset");
         assertEq(keccak256(abi.encode(c.params)), keccak256(abi.encode(vault.riskParams(marketId))));
         vm.prank(BORROWER);
         vault.setOperator(OPERATOR, true);
