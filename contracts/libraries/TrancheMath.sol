@@ -244,7 +244,8 @@ library TrancheMath {
     ///    collateral is seized, the repayment becomes what it is worth at the bonus, and the rest of the debt is bad
     ///    debt (only a full close can get here when the parameters are valid).
     /// @param position The position's collateral, debt and the current price.
-    /// @param params The market's parameters; validated here, a wrong one reverts with its named error.
+    /// @param params The market's parameters, valid by `validateParams` (the vault checks them when they are set;
+    /// they are not checked again on every tranche).
     /// @param windowRemainingAssets Debt the market's rolling window still allows to be liquidated.
     function computeTranche(
         PositionState memory position,
@@ -262,7 +263,6 @@ library TrancheMath {
         uint256 windowRemainingAssets,
         uint256 extraBonus
     ) internal pure returns (Tranche memory tranche) {
-        validateParams(params);
         if (position.price == 0) revert ZeroPrice();
 
         uint256 debtAssets = position.debtAssets;

@@ -355,13 +355,6 @@ contract TrancheMathTest is Test {
         harness.validateParams(p);
     }
 
-    function test_computeTranche_validatesParams() public {
-        TrancheMath.Params memory p = _params();
-        p.targetRatio = 1.1e18;
-        vm.expectRevert(abi.encodeWithSelector(TrancheMath.TargetNotAboveMaintenance.selector, 1.1e18, 1.2e18));
-        harness.computeTranche(_position(10_000 * USDC, 1.1e18), p, 0);
-    }
-
     // ------------------------------------------------------------------ fuzz helpers
 
     /// @dev Valid parameters from arbitrary seeds.

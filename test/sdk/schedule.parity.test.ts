@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { SluiceClient, WAD, liquidationSchedule, scheduleAlongPath } from "../../src/sdk/index.js";
+import { SluiceClient, TrancheMathError, WAD, liquidationSchedule, scheduleAlongPath } from "../../src/sdk/index.js";
 import { Rng } from "../helpers/rng.js";
 import { PRICE_SCALE, USDC, deploySystem, exampleRiskParams, registryFor, wethPrice } from "../helpers/system.js";
 
@@ -67,5 +67,18 @@ describe("Tranche schedule TypeScript mirror", function () {
     // The random cases reach multi-tranche schedules, not just healthy positions.
     expect(tranches).to.be.greaterThan(1_000);
     expect(multi).to.be.greaterThan(100);
+  });
+
+  it("checks the parameters once, at the entry, with the contract's named error", function () {
+    const params = { ...exampleRiskParams(), targetRatio: exampleRiskParams().maintenanceRatio };
+    const position = { collateralAssets: 10n * WAD, debtAssets: 21_000n * USDC, price: wethPrice(2300n) };
+    for (const run of [
+      () => liquidationSchedule(position, params),
+      () => scheduleAlongPath(position, params, [wethPrice(2300n)]),
+    ]) {
+      expect(run).to.throw(TrancheMathError, "TargetNotAboveMaintenance");
+    }
+    // With valid parameters the same position schedules tranches.
+    expect(liquidationSchedule(position, exampleRiskParams()).length).to.be.greaterThan(0);
   });
 });

@@ -6,7 +6,14 @@
  * Units: amounts token-native; ratios and bonuses WAD; prices quote units per collateral unit × 1e36; times in
  * seconds.
  */
-import { TrancheKind, computeTranche, protocolFeeUp, type Tranche, type TrancheParams } from "../math/trancheMath.js";
+import {
+  TrancheKind,
+  computeTranche,
+  protocolFeeUp,
+  validateParams,
+  type Tranche,
+  type TrancheParams,
+} from "../math/trancheMath.js";
 
 /** Why a position cannot be liquidated now; numeric values equal `ILiquidationEngine.Reason`. */
 export enum LiquidationReason {
@@ -223,6 +230,7 @@ export function planTranche(state: LiquidationState): TranchePlan {
 /** Mirror of `LiquidationEngine.previewLiquidation`. */
 export function previewLiquidation(state: LiquidationState): LiquidationPreview {
   if (!state.exists) return emptyPreview(LiquidationReason.UnknownPosition, 0n);
+  validateParams(state.params);
   const graceEnd = nextEligibleAt(state);
   if (!state.priceValid) return emptyPreview(LiquidationReason.InvalidPrice, graceEnd);
   if (state.debtAssets === 0n) return emptyPreview(LiquidationReason.NoDebt, graceEnd);

@@ -3,7 +3,7 @@
  *
  * Units: amounts token-native; ratios and bonuses WAD; prices quote units per collateral unit × 1e36.
  */
-import { TrancheKind, computeTranche, type PositionState, type Tranche } from "../math/trancheMath.js";
+import { TrancheKind, computeTranche, validateParams, type PositionState, type Tranche } from "../math/trancheMath.js";
 import type { RiskParams } from "./preview.js";
 
 /** Most tranches a schedule lists, as `LiquidationEngine.MAX_SCHEDULE_TRANCHES`. */
@@ -36,6 +36,7 @@ function applyTranche(state: PositionState, tranche: Tranche): ScheduledTranche 
  * @param params the market's risk parameters.
  */
 export function liquidationSchedule(position: PositionState, params: RiskParams): ScheduledTranche[] {
+  validateParams(params);
   const schedule: ScheduledTranche[] = [];
   let state = { ...position };
   while (schedule.length < MAX_SCHEDULE_TRANCHES && state.debtAssets > 0n) {
@@ -59,6 +60,7 @@ export function scheduleAlongPath(
   params: RiskParams,
   prices: readonly bigint[],
 ): ScheduledTranche[] {
+  validateParams(params);
   const schedule: ScheduledTranche[] = [];
   let { collateralAssets, debtAssets } = position;
   for (const price of prices) {

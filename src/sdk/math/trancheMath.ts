@@ -237,7 +237,9 @@ export function cappedRepayToTargetUp(
  * @param windowRemainingAssets debt (quote units) the market's rolling window still allows to be liquidated.
  * @param extraBonus time component of the bonus (WAD), added to the ramp bonus of a partial or dust tranche and
  * capped with it at `maxBonus` (`computeTrancheWithExtraBonus` on-chain).
- * @throws {TrancheMathError} when a parameter is out of bounds or the price is zero.
+ * `params` must be valid ({@link validateParams}): as on-chain, where the vault checks them when they are set,
+ * they are not checked again per tranche (the SDK's schedules and preview check them once at their entry).
+ * @throws {TrancheMathError} when the price is zero.
  */
 export function computeTranche(
   position: PositionState,
@@ -245,7 +247,6 @@ export function computeTranche(
   windowRemainingAssets: bigint,
   extraBonus: bigint = 0n,
 ): Tranche {
-  validateParams(params);
   if (position.price === 0n) throw new ZeroPriceError();
 
   const { collateralAssets, debtAssets, price } = position;
