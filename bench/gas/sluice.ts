@@ -71,6 +71,11 @@ export async function deploySluice(world: World): Promise<SluiceBench> {
     sluiceArtifact("contracts/core/InterestRateModel.sol", "InterestRateModel"),
     [0n, 4n * 10n ** 16n, 6n * 10n ** 17n, 8n * 10n ** 17n],
   );
+  const vault = await deployArtifact<MarginVault>(
+    admin,
+    sluiceArtifact("contracts/core/MarginVault.sol", "MarginVault"),
+    [adminAddress, adminAddress, adminAddress],
+  );
   const pool = await deployArtifact<LendingPool>(
     admin,
     sluiceArtifact("contracts/core/LendingPool.sol", "LendingPool"),
@@ -82,12 +87,8 @@ export async function deploySluice(world: World): Promise<SluiceBench> {
       await irm.getAddress(),
       10n ** 17n,
       adminAddress,
+      await vault.getAddress(),
     ],
-  );
-  const vault = await deployArtifact<MarginVault>(
-    admin,
-    sluiceArtifact("contracts/core/MarginVault.sol", "MarginVault"),
-    [adminAddress, adminAddress, adminAddress],
   );
   const insurance = await deployArtifact<InsuranceFund>(
     admin,
@@ -104,7 +105,6 @@ export async function deploySluice(world: World): Promise<SluiceBench> {
     sluiceArtifact("contracts/periphery/PositionLens.sol", "PositionLens"),
     [await vault.getAddress(), await engine.getAddress()],
   );
-  await mined(pool.connect(admin).setVault(await vault.getAddress()));
   await mined(vault.connect(admin).setLiquidationEngine(await engine.getAddress()));
   await mined(insurance.connect(admin).setLiquidationEngine(await engine.getAddress()));
   await mined(

@@ -30,7 +30,8 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
     uint8 public constant DECIMALS_OFFSET = 6;
 
     /// @inheritdoc ILendingPool
-    address public vault;
+    /// @dev Immutable: set at construction (deploy the MarginVault first), so the vault's calls read no slot for it.
+    address public immutable vault;
     /// @inheritdoc ILendingPool
     IInterestRateModel public interestRateModel;
     /// @inheritdoc ILendingPool
@@ -64,6 +65,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
     /// @param interestRateModel_ The interest-rate model.
     /// @param reserveFactor_ Share of interest set aside for the insurance fund (WAD, at most 50 %).
     /// @param insuranceFund_ Receives swept reserves.
+    /// @param vault_ The MarginVault, the only borrower (`borrow`, `repay`, `writeOff`).
     constructor(
         IERC20 asset_,
         string memory name_,
@@ -71,14 +73,17 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
         address admin,
         IInterestRateModel interestRateModel_,
         uint256 reserveFactor_,
-        address insuranceFund_
+        address insuranceFund_,
+        address vault_
     ) ERC4626(asset_) ERC20(name_, symbol_) {
         if (
             address(asset_) == address(0) ||
             admin == address(0) ||
             address(interestRateModel_) == address(0) ||
-            insuranceFund_ == address(0)
+            insuranceFund_ == address(0) ||
+            vault_ == address(0)
         ) revert ZeroAddress();
+        vault = vault_;
         if (reserveFactor_ > MAX_RESERVE_FACTOR) revert ReserveFactorTooHigh(reserveFactor_, MAX_RESERVE_FACTOR);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         interestRateModel = interestRateModel_;
@@ -88,14 +93,6 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
     }
 
     // ------------------------------------------------------------------ governance
-
-    /// @notice Connects the MarginVault, once.
-    function setVault(address vault_) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (vault_ == address(0)) revert ZeroAddress();
-        if (vault != address(0)) revert VaultAlreadySet(vault);
-        vault = vault_;
-        emit SetVault(vault_);
-    }
 
     /// @notice Replaces the interest-rate model; interest up to now accrues at the old one.
     function setInterestRateModel(IInterestRateModel interestRateModel_) external onlyRole(DEFAULT_ADMIN_ROLE) {

@@ -38,13 +38,9 @@ interface ILendingPool is IERC4626 {
     event SetReserveFactor(uint256 reserveFactor);
     /// @notice Emitted when governance sets the insurance fund.
     event SetInsuranceFund(address indexed insuranceFund);
-    /// @notice Emitted once, when governance connects the MarginVault.
-    event SetVault(address indexed vault);
 
     /// @notice Thrown when a caller other than the MarginVault calls a borrower function.
     error OnlyVault(address caller);
-    /// @notice Thrown when the vault is already set.
-    error VaultAlreadySet(address vault);
     /// @notice Thrown when an address argument is zero.
     error ZeroAddress();
     /// @notice Thrown when an amount argument is zero.
@@ -60,7 +56,7 @@ interface ILendingPool is IERC4626 {
     /// @notice Thrown when there are no reserves, or no cash to pay them.
     error NothingToSweep();
 
-    /// @notice The MarginVault, the only borrower.
+    /// @notice The MarginVault, the only borrower (set at construction, never changed).
     function vault() external view returns (address);
     /// @notice The interest-rate model.
     function interestRateModel() external view returns (IInterestRateModel);

@@ -1,6 +1,6 @@
 /**
  * Core: the interest-rate model, the quote asset's LendingPool (ERC-4626), the InsuranceFund, the MarginVault and the
- * LiquidationEngine, wired together (pool → vault, vault and fund → engine).
+ * LiquidationEngine, wired together (the pool takes the vault at construction; vault and fund → engine).
  *
  * The deployer holds the admin role of the pool, the fund, the vault and the engine until the Sluice module hands it
  * to the timelock; the guardian and risk-manager roles go straight to the accounts in the parameters.
@@ -26,6 +26,8 @@ export default buildModule("Core", (m) => {
     m.getParameter<bigint>("kink"),
   ]);
   const insuranceFund = m.contract("InsuranceFund", [deployer]);
+  // The vault first: the pool takes it at construction (its only borrower, immutable).
+  const vault = m.contract("MarginVault", [deployer, riskManager, guardian]);
   const lendingPool = m.contract("LendingPool", [
     m.getParameter<string>("quoteToken"),
     m.getParameter<string>("poolName"),
@@ -34,11 +36,10 @@ export default buildModule("Core", (m) => {
     interestRateModel,
     m.getParameter<bigint>("reserveFactor"),
     insuranceFund,
+    vault,
   ]);
-  const vault = m.contract("MarginVault", [deployer, riskManager, guardian]);
   const engine = m.contract("LiquidationEngine", [vault, insuranceFund, deployer, riskManager]);
 
-  m.call(lendingPool, "setVault", [vault]);
   m.call(vault, "setLiquidationEngine", [engine]);
   m.call(insuranceFund, "setLiquidationEngine", [engine]);
 

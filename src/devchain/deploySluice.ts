@@ -96,8 +96,8 @@ export interface SluiceCore {
 
 /**
  * Deploys the interest-rate model (`curve`), the lending pool over `quote` (10 % reserve factor, reserves to `admin`),
- * the vault, the insurance fund and the engine, with `admin` holding every role, and wires them: pool → vault,
- * vault → engine, fund → engine. Markets are left to the caller.
+ * the vault, the insurance fund and the engine, with `admin` holding every role, and wires them (the pool takes the
+ * vault at construction): vault → engine, fund → engine. Markets are left to the caller.
  */
 export async function deploySluiceCore(
   deployer: Signer,
@@ -113,6 +113,8 @@ export async function deploySluiceCore(
   );
   // The pool sweeps its reserves (interest's reserve part and the protocol fee's insurance part) to the fund.
   const fund = await new InsuranceFund__factory(deployer).deploy(admin);
+  // The vault first: the pool takes it at construction (its only borrower, immutable).
+  const vault = await new MarginVault__factory(deployer).deploy(admin, admin, admin);
   const pool = await new LendingPool__factory(deployer).deploy(
     quote,
     "Sluice USDC",
@@ -121,15 +123,14 @@ export async function deploySluiceCore(
     await irm.getAddress(),
     10n ** 17n,
     await fund.getAddress(),
+    await vault.getAddress(),
   );
-  const vault = await new MarginVault__factory(deployer).deploy(admin, admin, admin);
   const engine = await new LiquidationEngine__factory(deployer).deploy(
     await vault.getAddress(),
     await fund.getAddress(),
     admin,
     admin,
   );
-  await (await pool.setVault(await vault.getAddress())).wait();
   await (await vault.setLiquidationEngine(await engine.getAddress())).wait();
   await (await fund.setLiquidationEngine(await engine.getAddress())).wait();
   return { pool, vault, fund, engine };

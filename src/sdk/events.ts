@@ -57,7 +57,6 @@ export interface SluiceEventArgs {
     SetInsuranceFund: Pool.SetInsuranceFundEvent.OutputObject;
     SetInterestRateModel: Pool.SetInterestRateModelEvent.OutputObject;
     SetReserveFactor: Pool.SetReserveFactorEvent.OutputObject;
-    SetVault: Pool.SetVaultEvent.OutputObject;
   };
   InsuranceFund: {
     CoverBadDebt: Fund.CoverBadDebtEvent.OutputObject;

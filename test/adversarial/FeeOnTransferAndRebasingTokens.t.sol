@@ -25,9 +25,7 @@ contract FeeOnTransferAndRebasingTokensTest is AdversarialBase {
     }
 
     function _quotePool(IERC20 quoteToken) internal returns (LendingPool p) {
-        p = new LendingPool(quoteToken, "Sluice X", "slX", ADMIN, irm, 0.1e18, INSURANCE);
-        vm.prank(ADMIN);
-        p.setVault(address(vault));
+        p = new LendingPool(quoteToken, "Sluice X", "slX", ADMIN, irm, 0.1e18, INSURANCE, address(vault));
     }
 
     /// @dev The revert of a 1 % fee token: `assets` sent, `assets - assets / 100` received.

@@ -31,7 +31,8 @@ contract FirstDepositorInflationTest is Test {
             makeAddr("ADMIN"),
             irm,
             0.1e18,
-            makeAddr("INSURANCE")
+            makeAddr("INSURANCE"),
+            makeAddr("VAULT")
         );
         vm.prank(ATTACKER);
         quote.approve(address(pool), type(uint256).max);

@@ -30,9 +30,17 @@ contract ReentrancyTokenHooksTest is AdversarialBase {
         super.setUp();
         hookQuote = new MockHookToken("Hook USD", "hUSD", 6);
         hookCollateral = new MockHookToken("Hook Ether", "hETH", 18);
-        hookPool = new LendingPool(IERC20(address(hookQuote)), "Sluice hUSD", "slhUSD", ADMIN, irm, 0.1e18, INSURANCE);
+        hookPool = new LendingPool(
+            IERC20(address(hookQuote)),
+            "Sluice hUSD",
+            "slhUSD",
+            ADMIN,
+            irm,
+            0.1e18,
+            INSURANCE,
+            address(vault)
+        );
         vm.startPrank(ADMIN);
-        hookPool.setVault(address(vault));
         hookMarket = vault.createMarket(IERC20(address(hookCollateral)), hookPool, oracle, _riskParams());
         vm.stopPrank();
 

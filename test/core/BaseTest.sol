@@ -30,11 +30,19 @@ abstract contract BaseTest is TestActors {
         oracle = new MockOracle(PRICE_3000);
         // 0 % base, 4 % up to 80 % utilization, then +60 %.
         irm = new InterestRateModel(0, 0.04e18, 0.6e18, 0.8e18);
-        pool = new LendingPool(IERC20(address(quote)), "Sluice USDC", "slUSDC", ADMIN, irm, 0.1e18, INSURANCE);
         vault = new MarginVault(ADMIN, RISK_MANAGER, GUARDIAN);
+        pool = new LendingPool(
+            IERC20(address(quote)),
+            "Sluice USDC",
+            "slUSDC",
+            ADMIN,
+            irm,
+            0.1e18,
+            INSURANCE,
+            address(vault)
+        );
         address engine = _deployEngine();
         vm.startPrank(ADMIN);
-        pool.setVault(address(vault));
         vault.setLiquidationEngine(engine);
         marketId = vault.createMarket(IERC20(address(collateral)), pool, oracle, _riskParams());
         vm.stopPrank();

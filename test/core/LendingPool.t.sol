@@ -22,12 +22,15 @@ contract LendingPoolTest is BaseTest {
     // ------------------------------------------------------------------ construction and governance
 
     function test_constructor_revertsOnBadInput() public {
+        address v = address(vault);
         vm.expectRevert(ILendingPool.ZeroAddress.selector);
-        new LendingPool(IERC20(address(quote)), "x", "x", address(0), irm, 0, INSURANCE);
+        new LendingPool(IERC20(address(quote)), "x", "x", address(0), irm, 0, INSURANCE, v);
         vm.expectRevert(ILendingPool.ZeroAddress.selector);
-        new LendingPool(IERC20(address(quote)), "x", "x", ADMIN, irm, 0, address(0));
+        new LendingPool(IERC20(address(quote)), "x", "x", ADMIN, irm, 0, address(0), v);
+        vm.expectRevert(ILendingPool.ZeroAddress.selector);
+        new LendingPool(IERC20(address(quote)), "x", "x", ADMIN, irm, 0, INSURANCE, address(0));
         vm.expectRevert(abi.encodeWithSelector(ILendingPool.ReserveFactorTooHigh.selector, 0.5e18 + 1, 0.5e18));
-        new LendingPool(IERC20(address(quote)), "x", "x", ADMIN, irm, 0.5e18 + 1, INSURANCE);
+        new LendingPool(IERC20(address(quote)), "x", "x", ADMIN, irm, 0.5e18 + 1, INSURANCE, v);
     }
 
     function test_supportsInterface_accessControl() public view {
@@ -40,18 +43,17 @@ contract LendingPoolTest is BaseTest {
         assertEq(pool.asset(), address(quote));
     }
 
-    function test_setVault_onlyOnceAndOnlyAdmin() public {
-        vm.prank(ADMIN);
-        vm.expectRevert(abi.encodeWithSelector(ILendingPool.VaultAlreadySet.selector, address(vault)));
-        pool.setVault(OTHER);
-        LendingPool fresh = new LendingPool(IERC20(address(quote)), "x", "x", ADMIN, irm, 0, INSURANCE);
-        vm.prank(ADMIN);
-        vm.expectRevert(ILendingPool.ZeroAddress.selector);
-        fresh.setVault(address(0));
-        bytes32 role = fresh.DEFAULT_ADMIN_ROLE();
+    /// The vault is fixed at construction: only it may borrow, repay or write off, and nothing can change it.
+    function test_vault_isFixedAtConstructionAndAloneMayBorrow() public {
+        assertEq(pool.vault(), address(vault));
         vm.prank(OTHER);
-        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, OTHER, role));
-        fresh.setVault(OTHER);
+        vm.expectRevert(abi.encodeWithSelector(ILendingPool.OnlyVault.selector, OTHER));
+        pool.borrow(1, OTHER);
+        vm.prank(ADMIN);
+        vm.expectRevert(abi.encodeWithSelector(ILendingPool.OnlyVault.selector, ADMIN));
+        pool.writeOff(1);
+        (bool ok, ) = address(pool).call(abi.encodeWithSignature("setVault(address)", OTHER));
+        assertFalse(ok, "no setter");
     }
 
     function test_setReserveFactor_accruesFirstAndValidates() public {
@@ -153,7 +155,7 @@ contract LendingPoolTest is BaseTest {
 
     function test_deposit_rejectsFeeOnTransferAsset() public {
         MockFeeOnTransferToken fee = new MockFeeOnTransferToken();
-        LendingPool feePool = new LendingPool(IERC20(address(fee)), "x", "x", ADMIN, irm, 0, INSURANCE);
+        LendingPool feePool = new LendingPool(IERC20(address(fee)), "x", "x", ADMIN, irm, 0, INSURANCE, OTHER);
         fee.mint(LENDER, 100e18);
         vm.startPrank(LENDER);
         fee.approve(address(feePool), type(uint256).max);

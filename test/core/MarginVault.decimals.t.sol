@@ -44,8 +44,8 @@ contract MarginVaultDecimalsTest is Test {
     function _deploy(uint256 price, uint8 qDec) internal {
         MockOracle oracle = new MockOracle(price);
         InterestRateModel irm = new InterestRateModel(0, 0.04e18, 0.6e18, 0.8e18);
-        pool = new LendingPool(IERC20(address(q)), "P", "P", ADMIN, irm, 0, ADMIN);
         vault = new MarginVault(ADMIN, ADMIN, ADMIN);
+        pool = new LendingPool(IERC20(address(q)), "P", "P", ADMIN, irm, 0, ADMIN, address(vault));
         IMarginVault.RiskParams memory p = IMarginVault.RiskParams({
             initialRatio: 1.5e18,
             targetRatio: 1.25e18,
@@ -64,7 +64,6 @@ contract MarginVaultDecimalsTest is Test {
             collateralCap: type(uint128).max
         });
         vm.startPrank(ADMIN);
-        pool.setVault(address(vault));
         marketId = vault.createMarket(IERC20(address(c)), pool, oracle, p);
         vm.stopPrank();
     }

@@ -42,7 +42,7 @@ contract MarginVaultGovernanceTest is BaseTest {
     }
 
     function test_createMarket_revertsWhenPoolLendsElsewhere() public {
-        LendingPool other = new LendingPool(IERC20(address(quote)), "x", "x", ADMIN, irm, 0, INSURANCE);
+        LendingPool other = new LendingPool(IERC20(address(quote)), "x", "x", ADMIN, irm, 0, INSURANCE, OTHER);
         vm.prank(ADMIN);
         vm.expectRevert(abi.encodeWithSelector(IMarginVault.PoolNotConnected.selector, address(other)));
         vault.createMarket(IERC20(address(collateral)), other, oracle, _riskParams());

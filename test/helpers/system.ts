@@ -55,6 +55,7 @@ export async function deploySystem(
   const collateral = await ethers.deployContract("MockERC20", ["Wrapped Ether", "WETH", 18]);
   const oracle = await ethers.deployContract("MockOracle", [wethPrice(3000n)]);
   const irm = await ethers.deployContract("InterestRateModel", [0n, slopes[0], slopes[1], 8n * 10n ** 17n]);
+  const vault = await ethers.deployContract("MarginVault", [admin.address, admin.address, admin.address]);
   const pool = await ethers.deployContract("LendingPool", [
     await quote.getAddress(),
     "Sluice USDC",
@@ -63,8 +64,8 @@ export async function deploySystem(
     await irm.getAddress(),
     10n ** 17n,
     admin.address,
+    await vault.getAddress(),
   ]);
-  const vault = await ethers.deployContract("MarginVault", [admin.address, admin.address, admin.address]);
   const fund = await ethers.deployContract("InsuranceFund", [admin.address]);
   const engine = await ethers.deployContract("LiquidationEngine", [
     await vault.getAddress(),
@@ -72,7 +73,6 @@ export async function deploySystem(
     admin.address,
     admin.address,
   ]);
-  await pool.setVault(await vault.getAddress());
   await vault.setLiquidationEngine(await engine.getAddress());
   await fund.setLiquidationEngine(await engine.getAddress());
   await vault.createMarket(

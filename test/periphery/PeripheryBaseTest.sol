@@ -14,7 +14,6 @@ import {TestActors} from "../core/TestActors.sol";
 
 /// @dev Governance setters of the core that its interfaces leave out (tests call them as their roles).
 interface ICoreAdmin {
-    function setVault(address vault) external;
     function setLiquidationEngine(address engine) external;
     function setTimeBonus(uint256 marketId, uint256 bonusPerSecond) external;
     function setFeeConfig(uint256 marketId, ILiquidationEngine.FeeConfig calldata config) external;
@@ -47,13 +46,22 @@ abstract contract PeripheryBaseTest is TestActors {
         );
         // The pool's reserves (where the protocol fee's insurance part arrives) are swept to the engine's fund.
         fund = IInsuranceFund(deployCode("InsuranceFund.sol:InsuranceFund", abi.encode(ADMIN)));
+        vault = IMarginVault(deployCode("MarginVault.sol:MarginVault", abi.encode(ADMIN, RISK_MANAGER, GUARDIAN)));
         pool = ILendingPool(
             deployCode(
                 "LendingPool.sol:LendingPool",
-                abi.encode(address(quote), "Sluice USDC", "slUSDC", ADMIN, irm, uint256(0.1e18), address(fund))
+                abi.encode(
+                    address(quote),
+                    "Sluice USDC",
+                    "slUSDC",
+                    ADMIN,
+                    irm,
+                    uint256(0.1e18),
+                    address(fund),
+                    address(vault)
+                )
             )
         );
-        vault = IMarginVault(deployCode("MarginVault.sol:MarginVault", abi.encode(ADMIN, RISK_MANAGER, GUARDIAN)));
         engine = ILiquidationEngine(
             deployCode(
                 "LiquidationEngine.sol:LiquidationEngine",
@@ -62,7 +70,6 @@ abstract contract PeripheryBaseTest is TestActors {
         );
         vm.startPrank(ADMIN);
         ICoreAdmin(address(fund)).setLiquidationEngine(address(engine));
-        ICoreAdmin(address(pool)).setVault(address(vault));
         ICoreAdmin(address(vault)).setLiquidationEngine(address(engine));
         marketId = vault.createMarket(IERC20(address(collateral)), pool, oracle, exampleRiskParams());
         vm.stopPrank();
