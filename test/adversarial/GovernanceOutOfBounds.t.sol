@@ -164,6 +164,8 @@ contract GovernanceOutOfBoundsTest is AdversarialBase {
         // The vault's engine is set once and the pool's vault is immutable: governance cannot swap them later.
         vm.expectRevert(abi.encodeWithSelector(IMarginVault.LiquidationEngineAlreadySet.selector, address(engine)));
         vault.setLiquidationEngine(ATTACKER);
+        // The old setter's selector, called raw: the pool has no such function (and no fallback).
+        // solhint-disable-next-line avoid-low-level-calls
         (bool swapped, ) = address(pool).call(abi.encodeWithSignature("setVault(address)", ATTACKER));
         assertFalse(swapped, "the pool has no vault setter");
         assertEq(pool.vault(), address(vault));
