@@ -53,12 +53,15 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     uint256 internal constant MAX_TRANCHE_COUNT = 2 ** 15 - 1;
     uint256 internal constant OPEN_TRANCHE_FLAG = 1 << 79;
     mapping(uint256 marketId => FeeConfig) internal _feeConfig;
-    /// @dev A market's current liquidation window and its time bonus, in one slot: a tranche reads and writes one
-    /// word for its market here. `liquidatedAssets` below 2^152 and the bonus below `MAX_TIME_BONUS_PER_SECOND`.
+    /// @dev A market's current liquidation window, its time bonus and whether its fee has a sink (`FeeConfig`), in
+    /// one slot: a tranche reads and writes one word for its market here, and reads `_feeConfig` only when
+    /// `feeSinkSet` (with no sink the whole fee goes to the pool's reserves). `liquidatedAssets` below 2^128 (the
+    /// window limit is a `uint128`), the bonus below `MAX_TIME_BONUS_PER_SECOND`.
     struct Window {
         uint40 start;
-        uint152 liquidatedAssets;
+        uint128 liquidatedAssets;
         uint64 timeBonusPerSecond;
+        bool feeSinkSet;
     }
     mapping(uint256 marketId => Window) internal _windows;
 
@@ -77,6 +80,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         uint256 protocolFee;
         uint256 sizedAssets;
         bool openTranche;
+        bool feeSinkSet;
         TrancheState history;
         uint256 debtAssetsLeft;
         uint256 collateralAssetsLeft;
@@ -104,6 +108,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         if (address(vault.market(marketId).pool) == address(0)) revert IMarginVault.UnknownMarket(marketId);
         if (config.insuranceShare > WAD) revert InsuranceShareTooHigh(config.insuranceShare);
         _feeConfig[marketId] = config;
+        _windows[marketId].feeSinkSet = config.feeSink != address(0);
         emit SetFeeConfig(marketId, config.feeSink, config.insuranceShare);
     }
 
@@ -280,6 +285,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         plan.history = state;
         IMarginVault.RiskParams memory params = plan.params;
         Window memory w = _windows[plan.marketId];
+        plan.feeSinkSet = w.feeSinkSet;
         (uint256 windowStart_, uint256 liquidatedAssets) = LiquidationRules.currentWindow(
             w.start,
             w.liquidatedAssets,
@@ -367,8 +373,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         );
         _windows[plan.marketId] = Window(
             uint40(start),
-            SafeCast.toUint152(liquidatedAssets + repaidAssets),
-            w.timeBonusPerSecond
+            SafeCast.toUint128(liquidatedAssets + repaidAssets),
+            w.timeBonusPerSecond,
+            w.feeSinkSet
         );
     }
 
@@ -400,6 +407,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     ) internal view returns (uint256 toReserves, uint256 toLenders, uint256 toSink, address sink) {
         uint256 fee = plan.protocolFee;
         if (fee == 0) return (0, 0, 0, address(0));
+        if (!plan.feeSinkSet) return (fee, 0, 0, address(0));
         FeeConfig memory config = _feeConfig[plan.marketId];
         sink = config.feeSink;
         toReserves = sink == address(0) ? fee : Math.mulDiv(fee, config.insuranceShare, WAD);

@@ -79,6 +79,44 @@ contract LiquidationEngineBatchFeesBonusTest is EngineBaseTest {
         assertApproxEqAbs(pool.totalAssets() - assetsBefore, toFund, 1, "half of the fee donated to lenders");
     }
 
+    /// The engine reads the fee's routing only when a sink is set (a flag beside the market's window): a sink set
+    /// after tranches takes its share of the next one, and cleared again, the whole fee goes to the reserves.
+    function test_feeRouting_followsEverySetFeeConfig() public {
+        oracle.setPrice(_price(2300));
+        uint256 other = _openAt3000();
+        // No sink: the whole fee to the reserves.
+        uint256 reservesBefore = _reservesNow();
+        _liquidate(type(uint256).max);
+        uint256 wholeFee = pool.reserveAssets() - reservesBefore;
+        assertGt(wholeFee, 0);
+        assertEq(quote.balanceOf(OTHER), 0);
+
+        vm.prank(RISK_MANAGER);
+        engine.setFeeConfig(marketId, ILiquidationEngine.FeeConfig({feeSink: OTHER, insuranceShare: 0.25e18}));
+        reservesBefore = _reservesNow();
+        vm.prank(KEEPER);
+        engine.liquidate(other, type(uint256).max, KEEPER, "");
+        uint256 toReserves = pool.reserveAssets() - reservesBefore;
+        uint256 toSink = quote.balanceOf(OTHER);
+        assertGt(toSink, 0, "the sink takes its share");
+        assertApproxEqAbs(toReserves * 3, toSink, 3, "a quarter to the reserves, the rest to the sink");
+
+        vm.prank(RISK_MANAGER);
+        engine.setFeeConfig(marketId, ILiquidationEngine.FeeConfig({feeSink: address(0), insuranceShare: 0.25e18}));
+        skip(301);
+        oracle.setPrice(_price(2300));
+        reservesBefore = _reservesNow();
+        _liquidate(type(uint256).max);
+        assertGt(pool.reserveAssets() - reservesBefore, 0, "cleared: the whole fee to the reserves again");
+        assertEq(quote.balanceOf(OTHER), toSink, "nothing more to the old sink");
+    }
+
+    function _openAt3000() internal returns (uint256 id) {
+        oracle.setPrice(_price(3000));
+        id = _openPosition(10e18, 21_000 * USDC);
+        oracle.setPrice(_price(2300));
+    }
+
     // ------------------------------------------------------------------ time bonus
 
     function test_timeBonus_growsWhileEligibleAndIsCapped() public {
