@@ -13,26 +13,11 @@ import { readFileSync } from "node:fs";
 import { getAddress, isAddress, isHexString, ZeroAddress } from "ethers";
 import JSON5 from "json5";
 
+import { MAX_TRANCHE_COOLDOWN, MAX_WINDOW, riskParamProblems, type MarketRiskParams } from "../sdk/math/riskParams.js";
 import { MAX_BONUS, MAX_RATIO, WAD } from "../sdk/math/trancheMath.js";
 
-/** `IMarginVault.RiskParams`, as the Market module passes it to `createMarket`. */
-export interface RiskParamsInput {
-  initialRatio: bigint;
-  targetRatio: bigint;
-  maintenanceRatio: bigint;
-  fullLiquidationRatio: bigint;
-  minBonus: bigint;
-  maxBonus: bigint;
-  keeperShare: bigint;
-  maxTrancheShare: bigint;
-  maxTrancheDebt: bigint;
-  minDebt: bigint;
-  windowLimit: bigint;
-  window: bigint;
-  trancheCooldown: bigint;
-  borrowCap: bigint;
-  collateralCap: bigint;
-}
+/** `IMarginVault.RiskParams`, as the Market module passes it to `createMarket` (the SDK's definition). */
+export type RiskParamsInput = MarketRiskParams;
 
 /** A validated parameter file: every value typed, every address checksummed, every integer a bigint. */
 export interface SluiceParameters {
@@ -94,11 +79,7 @@ export class ParameterError extends Error {
 
 // The tranche-math bounds come from the SDK's mirror of TrancheMath (one copy, held to the contract by the parity
 // tests), not from a copy of their own.
-export { MAX_BONUS, MAX_RATIO, WAD };
-/** `MarginVault.MAX_TRANCHE_COOLDOWN`. */
-export const MAX_TRANCHE_COOLDOWN = 86_400n;
-/** `MarginVault.MAX_WINDOW`. */
-export const MAX_WINDOW = 7n * 86_400n;
+export { MAX_BONUS, MAX_RATIO, MAX_TRANCHE_COOLDOWN, MAX_WINDOW, WAD };
 /** `FlashLiquidator.MAX_SLIPPAGE`. */
 export const MAX_SLIPPAGE = WAD / 5n;
 /** `LendingPool.MAX_RESERVE_FACTOR`. */
@@ -456,7 +437,7 @@ export function validateParameters(json: unknown, context: ValidationContext): S
   return result;
 }
 
-/** The risk parameters, mirroring `TrancheMath.validateParams` and `MarginVault._validateRiskParams` in order. */
+/** The risk parameters: each field present and in range, then the vault's bounds (`riskParamProblems`). */
 function validateRiskParams(marketJson: unknown, market: ModuleReader, problems: string[]): RiskParamsInput {
   const json = isRecord(marketJson) ? marketJson.riskParams : undefined;
   const fields = Object.keys(RISK_PARAM_BITS) as Array<keyof RiskParamsInput>;
@@ -480,40 +461,8 @@ function validateRiskParams(marketJson: unknown, market: ModuleReader, problems:
   }
   if (problems.length > before) return r; // the bounds below need every field
 
-  const bad = (field: keyof RiskParamsInput, message: string): void => market.problem(`riskParams.${field}`, message);
-  if (r.initialRatio > MAX_RATIO) bad("initialRatio", `must be at most ${wad(MAX_RATIO)}, got ${wad(r.initialRatio)}`);
-  if (r.initialRatio < r.targetRatio) {
-    bad("initialRatio", `must be at least targetRatio ${wad(r.targetRatio)}, got ${wad(r.initialRatio)}`);
-  }
-  if (r.targetRatio <= r.maintenanceRatio) {
-    bad("targetRatio", `must be above maintenanceRatio ${wad(r.maintenanceRatio)}, got ${wad(r.targetRatio)}`);
-  }
-  if (r.maintenanceRatio <= r.fullLiquidationRatio) {
-    bad(
-      "maintenanceRatio",
-      `must be above fullLiquidationRatio ${wad(r.fullLiquidationRatio)}, got ${wad(r.maintenanceRatio)}`,
-    );
-  }
-  if (r.maxBonus > MAX_BONUS) bad("maxBonus", `must be at most ${wad(MAX_BONUS)}, got ${wad(r.maxBonus)}`);
-  if (r.minBonus > r.maxBonus) bad("minBonus", `must be at most maxBonus ${wad(r.maxBonus)}, got ${wad(r.minBonus)}`);
-  if (r.fullLiquidationRatio < WAD + r.maxBonus) {
-    bad(
-      "fullLiquidationRatio",
-      `must be at least 1 + maxBonus = ${wad(WAD + r.maxBonus)} (below it a tranche lowers the ratio), got ${wad(r.fullLiquidationRatio)}`,
-    );
-  }
-  if (r.maxTrancheShare === 0n || r.maxTrancheShare > WAD) {
-    bad("maxTrancheShare", `must be in (0, 1e18], got ${r.maxTrancheShare}`);
-  }
-  if (r.maxTrancheDebt === 0n) bad("maxTrancheDebt", "must be above 0");
-  if (r.minDebt > r.maxTrancheDebt)
-    bad("minDebt", `must be at most maxTrancheDebt ${r.maxTrancheDebt}, got ${r.minDebt}`);
-  if (r.keeperShare > WAD) bad("keeperShare", `must be at most 1e18 (100 %), got ${wad(r.keeperShare)}`);
-  if (r.trancheCooldown > MAX_TRANCHE_COOLDOWN) {
-    bad("trancheCooldown", `must be at most ${MAX_TRANCHE_COOLDOWN} seconds, got ${r.trancheCooldown}`);
-  }
-  if (r.window === 0n || r.window > MAX_WINDOW) bad("window", `must be in (0, ${MAX_WINDOW}] seconds, got ${r.window}`);
-  if (r.windowLimit === 0n) bad("windowLimit", "must be above 0");
+  // The vault's own bounds, from the SDK's one list of them (the message is the mirrored custom error's).
+  for (const { field, error } of riskParamProblems(r)) market.problem(`riskParams.${field}`, error.message);
   return r;
 }
 

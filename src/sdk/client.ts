@@ -14,13 +14,9 @@ import { IPositionLens__factory } from "../../typechain-types/factories/contract
 import type { IPositionLens } from "../../typechain-types/contracts/interfaces/IPositionLens.js";
 import type { ILiquidationEngine } from "../../typechain-types/contracts/interfaces/ILiquidationEngine.js";
 import type { IMarginVault } from "../../typechain-types/contracts/interfaces/IMarginVault.js";
-import {
-  LiquidationReason,
-  type LiquidationPreview,
-  type LiquidationState,
-  type RiskParams,
-} from "./liquidation/preview.js";
+import { LiquidationReason, type LiquidationPreview, type LiquidationState } from "./liquidation/preview.js";
 import { liquidationSchedule, scheduleAlongPath, type ScheduledTranche } from "./liquidation/schedule.js";
+import type { MarketRiskParams } from "./math/riskParams.js";
 import type { TrancheKind } from "./math/trancheMath.js";
 import type { Registry } from "./registry.js";
 
@@ -116,14 +112,6 @@ export interface PositionInfo {
   price: bigint;
   /** Whether `price` comes from the primary feed, the fallback, or is invalid. */
   priceStatus: PriceStatus;
-}
-
-/** A market's risk parameters plus its caps (as `IMarginVault.RiskParams`). */
-export interface MarketRiskParams extends RiskParams {
-  /** Most debt the market may owe in total (quote units). */
-  borrowCap: bigint;
-  /** Most collateral the market may hold in total (collateral units). */
-  collateralCap: bigint;
 }
 
 function toRiskParams(p: IMarginVault.RiskParamsStructOutput): MarketRiskParams {

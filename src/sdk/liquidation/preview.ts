@@ -6,14 +6,8 @@
  * Units: amounts token-native; ratios and bonuses WAD; prices quote units per collateral unit × 1e36; times in
  * seconds.
  */
-import {
-  TrancheKind,
-  computeTranche,
-  protocolFeeUp,
-  validateParams,
-  type Tranche,
-  type TrancheParams,
-} from "../math/trancheMath.js";
+import { TrancheKind, computeTranche, protocolFeeUp, validateParams, type Tranche } from "../math/trancheMath.js";
+import type { RiskParams } from "../math/riskParams.js";
 
 /** Why a position cannot be liquidated now; numeric values equal `ILiquidationEngine.Reason`. */
 export enum LiquidationReason {
@@ -24,18 +18,6 @@ export enum LiquidationReason {
   Healthy = 4,
   GracePeriod = 5,
   WindowExhausted = 6,
-}
-
-/** A market's risk parameters as `IMarginVault.RiskParams` holds them. */
-export interface RiskParams extends TrancheParams {
-  /** Keeper's part of the bonus (WAD). */
-  keeperShare: bigint;
-  /** Debt a market may liquidate per window (quote units). */
-  windowLimit: bigint;
-  /** Length of the market window (seconds). */
-  window: bigint;
-  /** Grace window between two tranches of one position (seconds). */
-  trancheCooldown: bigint;
 }
 
 /** Everything the preview reads from the chain. */

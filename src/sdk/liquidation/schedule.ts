@@ -4,7 +4,7 @@
  * Units: amounts token-native; ratios and bonuses WAD; prices quote units per collateral unit × 1e36.
  */
 import { TrancheKind, computeTranche, validateParams, type PositionState, type Tranche } from "../math/trancheMath.js";
-import type { RiskParams } from "./preview.js";
+import type { RiskParams } from "../math/riskParams.js";
 
 /** Most tranches a schedule lists, as `LiquidationEngine.MAX_SCHEDULE_TRANCHES`. */
 export const MAX_SCHEDULE_TRANCHES = 64;

@@ -1,2 +1,3 @@
 export * from "./fixedPoint.js";
 export * from "./trancheMath.js";
+export * from "./riskParams.js";

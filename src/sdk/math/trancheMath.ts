@@ -86,7 +86,8 @@ export abstract class TrancheMathError extends Error {
   abstract readonly args: readonly bigint[];
 }
 
-function defineError(errorName: string, describe: (args: readonly bigint[]) => string) {
+/** Defines the mirror of a custom error: `errorName` is the Solidity name, `describe` says what is wrong. */
+export function defineError(errorName: string, describe: (args: readonly bigint[]) => string) {
   return class extends TrancheMathError {
     readonly errorName = errorName;
     readonly args: readonly bigint[];
@@ -145,22 +146,67 @@ export const ZeroTrancheDebtError = defineError("ZeroTrancheDebt", () => "maxTra
 /** A price of zero was given. */
 export const ZeroPriceError = defineError("ZeroPrice", () => "price must be positive");
 
+/**
+ * One bound of a market's parameters: the field it names, whether `params` break it, and the mirror of the custom
+ * error the contract reverts with. The order of a rule list is the contract's order of checks.
+ */
+export interface ParamRule<P> {
+  /** The parameter a problem is reported on. */
+  field: keyof P & string;
+  /** True when `params` break the bound. */
+  broken(params: P): boolean;
+  /** The error the contract reverts with, with its arguments. */
+  error(params: P): TrancheMathError;
+}
+
+/** The bounds of `TrancheMath.validateParams`, in its order. */
+export const TRANCHE_PARAM_RULES: readonly ParamRule<TrancheParams>[] = [
+  {
+    field: "initialRatio",
+    broken: (p) => p.initialRatio > MAX_RATIO,
+    error: (p) => new RatioTooHighError(p.initialRatio, MAX_RATIO),
+  },
+  {
+    field: "initialRatio",
+    broken: (p) => p.initialRatio < p.targetRatio,
+    error: (p) => new InitialBelowTargetError(p.initialRatio, p.targetRatio),
+  },
+  {
+    field: "targetRatio",
+    broken: (p) => p.targetRatio <= p.maintenanceRatio,
+    error: (p) => new TargetNotAboveMaintenanceError(p.targetRatio, p.maintenanceRatio),
+  },
+  {
+    field: "maintenanceRatio",
+    broken: (p) => p.maintenanceRatio <= p.fullLiquidationRatio,
+    error: (p) => new MaintenanceNotAboveFullError(p.maintenanceRatio, p.fullLiquidationRatio),
+  },
+  {
+    field: "maxBonus",
+    broken: (p) => p.maxBonus > MAX_BONUS,
+    error: (p) => new BonusTooHighError(p.maxBonus, MAX_BONUS),
+  },
+  {
+    field: "minBonus",
+    broken: (p) => p.minBonus > p.maxBonus,
+    error: (p) => new MinBonusAboveMaxError(p.minBonus, p.maxBonus),
+  },
+  {
+    field: "fullLiquidationRatio",
+    broken: (p) => p.fullLiquidationRatio < WAD + p.maxBonus,
+    error: (p) => new FullBelowOnePlusBonusError(p.fullLiquidationRatio, p.maxBonus),
+  },
+  {
+    field: "maxTrancheShare",
+    broken: (p) => p.maxTrancheShare === 0n || p.maxTrancheShare > WAD,
+    error: (p) => new InvalidTrancheShareError(p.maxTrancheShare),
+  },
+  { field: "maxTrancheDebt", broken: (p) => p.maxTrancheDebt === 0n, error: () => new ZeroTrancheDebtError() },
+];
+
 /** Throws a {@link TrancheMathError} naming the first parameter that breaks the bounds (as `validateParams`). */
 export function validateParams(params: TrancheParams): void {
-  const p = params;
-  if (p.initialRatio > MAX_RATIO) throw new RatioTooHighError(p.initialRatio, MAX_RATIO);
-  if (p.initialRatio < p.targetRatio) throw new InitialBelowTargetError(p.initialRatio, p.targetRatio);
-  if (p.targetRatio <= p.maintenanceRatio) throw new TargetNotAboveMaintenanceError(p.targetRatio, p.maintenanceRatio);
-  if (p.maintenanceRatio <= p.fullLiquidationRatio) {
-    throw new MaintenanceNotAboveFullError(p.maintenanceRatio, p.fullLiquidationRatio);
-  }
-  if (p.maxBonus > MAX_BONUS) throw new BonusTooHighError(p.maxBonus, MAX_BONUS);
-  if (p.minBonus > p.maxBonus) throw new MinBonusAboveMaxError(p.minBonus, p.maxBonus);
-  if (p.fullLiquidationRatio < WAD + p.maxBonus) {
-    throw new FullBelowOnePlusBonusError(p.fullLiquidationRatio, p.maxBonus);
-  }
-  if (p.maxTrancheShare === 0n || p.maxTrancheShare > WAD) throw new InvalidTrancheShareError(p.maxTrancheShare);
-  if (p.maxTrancheDebt === 0n) throw new ZeroTrancheDebtError();
+  for (const rule of TRANCHE_PARAM_RULES) if (rule.broken(params)) throw rule.error(params);
 }
 
 /** Collateral ratio in WAD, rounded down once; 2^256 − 1 with no debt. */
