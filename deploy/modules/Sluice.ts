@@ -21,7 +21,7 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { ZeroHash } from "ethers";
 
-import { BOOTSTRAP_SALT, DEFAULT_ADMIN_ROLE, EXECUTOR_ROLE, PROPOSER_ROLE } from "../../src/deploy/roles.js";
+import { BOOTSTRAP_SALT, DEFAULT_ADMIN_ROLE, EXECUTOR_ROLE, PROPOSER_ROLE } from "../../src/sdk/roles.js";
 import Core from "./Core.js";
 import Governance from "./Governance.js";
 import Market from "./Market.js";

@@ -5,11 +5,8 @@
  *
  * Units: amounts token-native (quote units for profit and gas cost); prices 1e36-scaled; gas in wei.
  */
-import { Contract, MaxUint256, type Provider, type Signer } from "ethers";
+import { MaxUint256, type Provider, type Signer } from "ethers";
 
-import { IFlashLiquidator__factory } from "../../typechain-types/factories/contracts/interfaces/IFlashLiquidator__factory.js";
-import { ILiquidationEngine__factory } from "../../typechain-types/factories/contracts/interfaces/ILiquidationEngine__factory.js";
-import { IOracle__factory } from "../../typechain-types/factories/contracts/interfaces/IOracle__factory.js";
 import { SluiceClient } from "../sdk/client.js";
 import { decodeSluiceError, SluiceContractError } from "../sdk/errors.js";
 import { decodeSluiceLogs } from "../sdk/events.js";
@@ -114,7 +111,7 @@ export class Keeper {
    * it, {@link scanOnce} can be driven by the caller (the demo runs the keeper in-process, one scan per step).
    */
   async init(): Promise<void> {
-    const { config, registry, provider } = this.#deps;
+    const { config, registry } = this.#deps;
     const ids = config.marketIds;
     const wanted = ids === "all" ? registry.markets : registry.markets.filter((m) => ids.includes(m.id));
     const missing = ids === "all" ? [] : ids.filter((id) => !registry.markets.some((m) => m.id === id));
@@ -124,8 +121,7 @@ export class Keeper {
     }
     this.#markets = await Promise.all(
       wanted.map(async (market) => {
-        const token = new Contract(market.quote, ["function decimals() view returns (uint8)"], provider);
-        const decimals = Number(await (token.getFunction("decimals")() as Promise<bigint>));
+        const decimals = await this.#client.token(market.quote).decimals();
         return { market, quoteDecimals: decimals, minProfit: parseUnitsStrict(config.minProfitQuote, decimals) };
       }),
     );
@@ -137,16 +133,15 @@ export class Keeper {
    * the engine once per quote token (unlimited) when the allowance is below half the range.
    */
   async #approveQuote(): Promise<void> {
-    const { signer, sender, registry, provider, logger } = this.#deps;
+    const { signer, sender, registry, logger } = this.#deps;
     if (signer === null || sender === null) return;
     const owner = await signer.getAddress();
     const engine = registry.contracts.LiquidationEngine;
-    const erc20 = ["function allowance(address,address) view returns (uint256)", "function approve(address,uint256)"];
     for (const quote of new Set(this.#markets.map((m) => m.market.quote))) {
-      const token = new Contract(quote, erc20, provider);
-      const allowance = (await token.getFunction("allowance")(owner, engine)) as bigint;
+      const token = this.#client.token(quote);
+      const allowance = await token.allowance(owner, engine);
       if (allowance >= MaxUint256 / 2n) continue;
-      const data = token.interface.encodeFunctionData("approve", [engine, MaxUint256]);
+      const data = token.encodeApprove(engine, MaxUint256);
       const result = await sender.send({ to: quote, data });
       if (result.status !== "mined") throw new Error(`approving the engine for ${quote} failed: ${result.status}`);
       logger.info({ token: quote, spender: engine }, "approved the engine to pull the quote token");
@@ -329,12 +324,11 @@ export class Keeper {
     const from = signer === null ? undefined : await signer.getAddress();
     try {
       if (config.strategy === "flash") {
-        const flash = IFlashLiquidator__factory.connect(registry.contracts.FlashLiquidator!, provider);
+        const flash = this.#client.flashLiquidator;
+        if (flash === undefined) throw new Error("the registry has no FlashLiquidator (contracts.FlashLiquidator)");
         // The sale must return at least the oracle value of the collateral less --max-slippage-bps (the contract's
         // own `oracleFloor`, so the rule lives in one place): a sandwich can take no more than that.
-        const [price] = await this.#rpc("oracle", () =>
-          IOracle__factory.connect(context.market.oracle, provider).price(),
-        );
+        const { price } = await this.#rpc("oracle", () => this.#client.oraclePrice(context.market.oracle));
         const slippageWad = BigInt(config.maxSlippageBps) * 10n ** 14n;
         const minAmountOut = await this.#rpc("oracle", () =>
           flash.oracleFloor(preview.seizedAssets, price, slippageWad),
@@ -347,7 +341,7 @@ export class Keeper {
         return { to, data, gas, profit };
       }
       // Own capital: the keeper pays repaid + fee in quote and receives the collateral, valued at the oracle price.
-      const engine = ILiquidationEngine__factory.connect(registry.contracts.LiquidationEngine, provider);
+      const engine = this.#client.engine;
       const receiver = from ?? registry.contracts.LiquidationEngine;
       const args = [positionId, MaxUint256, receiver, "0x"] as const;
       const data = engine.interface.encodeFunctionData("liquidate", [...args]);
@@ -355,7 +349,7 @@ export class Keeper {
       const gas = await this.#rpc("estimate", () =>
         provider.estimateGas({ to: registry.contracts.LiquidationEngine, data, from }),
       );
-      const [price] = await IOracle__factory.connect(context.market.oracle, provider).price();
+      const { price } = await this.#rpc("oracle", () => this.#client.oraclePrice(context.market.oracle));
       const profit = (seized * price) / 10n ** 36n - repaid - preview.protocolFee;
       return { to: registry.contracts.LiquidationEngine, data, gas, profit };
     } catch (error) {
@@ -385,12 +379,10 @@ export class Keeper {
    * wrapped native token (`contracts.WrappedNative` in the registry); 0 otherwise (the gas-price cap still applies).
    */
   async #gasCostQuote(context: MarketContext, gas: bigint, gasPrice: bigint): Promise<bigint> {
-    const { registry, provider } = this.#deps;
+    const { registry } = this.#deps;
     const wrapped = registry.contracts.WrappedNative;
     if (wrapped === undefined || wrapped.toLowerCase() !== context.market.collateral.toLowerCase()) return 0n;
-    const [price] = await this.#rpc("oracle price", () =>
-      IOracle__factory.connect(context.market.oracle, provider).price(),
-    );
+    const { price } = await this.#rpc("oracle price", () => this.#client.oraclePrice(context.market.oracle));
     return (gas * gasPrice * price) / 10n ** 36n;
   }
 

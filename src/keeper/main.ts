@@ -7,7 +7,8 @@ import { readFile } from "node:fs/promises";
 import { FetchRequest, JsonRpcProvider, WebSocketProvider, type Provider } from "ethers";
 
 import { parseRegistry, type Registry } from "../sdk/registry.js";
-import { ConfigError, loadSigner, parseKeeperConfig, redactConfig, usageText, type KeeperConfig } from "./config.js";
+import { parseKeeperConfig, usageText } from "./cli.js";
+import { ConfigError, loadSigner, redactConfig, type KeeperConfig } from "./config.js";
 import { Keeper } from "./keeper.js";
 import { createLogger } from "./logger.js";
 import { KeeperMetrics, startHttpServer } from "./metrics.js";

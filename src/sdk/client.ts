@@ -7,13 +7,16 @@
  */
 import { Interface, ZeroAddress, type ContractRunner } from "ethers";
 
+import { IFlashLiquidator__factory } from "../../typechain-types/factories/contracts/interfaces/IFlashLiquidator__factory.js";
 import { IMarginVault__factory } from "../../typechain-types/factories/contracts/interfaces/IMarginVault__factory.js";
 import { ILiquidationEngine__factory } from "../../typechain-types/factories/contracts/interfaces/ILiquidationEngine__factory.js";
 import { IOracle__factory } from "../../typechain-types/factories/contracts/interfaces/IOracle__factory.js";
 import { IPositionLens__factory } from "../../typechain-types/factories/contracts/interfaces/IPositionLens__factory.js";
+import type { IFlashLiquidator } from "../../typechain-types/contracts/interfaces/IFlashLiquidator.js";
 import type { IPositionLens } from "../../typechain-types/contracts/interfaces/IPositionLens.js";
 import type { ILiquidationEngine } from "../../typechain-types/contracts/interfaces/ILiquidationEngine.js";
 import type { IMarginVault } from "../../typechain-types/contracts/interfaces/IMarginVault.js";
+import { erc20, type Erc20 } from "./contracts/erc20.js";
 import { LiquidationReason, type LiquidationPreview, type LiquidationState } from "./liquidation/preview.js";
 import { liquidationSchedule, scheduleAlongPath, type ScheduledTranche } from "./liquidation/schedule.js";
 import type { MarketRiskParams } from "./math/riskParams.js";
@@ -161,6 +164,8 @@ export class SluiceClient {
   readonly runner: ContractRunner;
   /** The PositionLens, when the registry has one. */
   readonly lens: IPositionLens | undefined;
+  /** The FlashLiquidator (capital-free liquidation through a swap), when the registry has one. */
+  readonly flashLiquidator: IFlashLiquidator | undefined;
 
   constructor(runner: ContractRunner, registry: Registry) {
     this.runner = runner;
@@ -169,6 +174,23 @@ export class SluiceClient {
     this.engine = ILiquidationEngine__factory.connect(registry.contracts.LiquidationEngine, runner);
     const lens = registry.contracts.PositionLens;
     this.lens = lens === undefined ? undefined : IPositionLens__factory.connect(lens, runner);
+    const flash = registry.contracts.FlashLiquidator;
+    this.flashLiquidator = flash === undefined ? undefined : IFlashLiquidator__factory.connect(flash, runner);
+  }
+
+  /** A market's token (its collateral or quote), typed: decimals, balances, allowances, approve calldata. */
+  token(address: string): Erc20 {
+    return erc20(address, this.runner);
+  }
+
+  /**
+   * The price of a market's oracle now: one collateral unit in quote units, 1e36-scaled, and whether it comes from
+   * the primary feed, the fallback, or is invalid (`IOracle.price`).
+   * @param oracle - The oracle's address (`RegistryMarket.oracle`).
+   */
+  async oraclePrice(oracle: string): Promise<{ price: bigint; status: PriceStatus }> {
+    const [price, status] = await IOracle__factory.connect(oracle, this.runner).price();
+    return { price, status: Number(status) as PriceStatus };
   }
 
   private requireLens(): IPositionLens {

@@ -5,3 +5,5 @@ export * from "./registry.js";
 export * from "./errors.js";
 export * from "./events.js";
 export * from "./client.js";
+export * from "./roles.js";
+export * from "./contracts/erc20.js";

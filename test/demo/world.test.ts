@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { DEFAULT_ADMIN_ROLE, GUARDIAN_ROLE, RISK_MANAGER_ROLE } from "../../src/deploy/roles.js";
+import { DEFAULT_ADMIN_ROLE, GUARDIAN_ROLE, RISK_MANAGER_ROLE } from "../../src/sdk/roles.js";
 import { poolPrice } from "../../src/demo/arbitrageur.js";
 import { DEFAULT_SIMULATION, prepareWorld, type PreparedWorld } from "../../src/demo/simulation.js";
 import { BASE_RISK_PARAMS } from "../../src/demo/world.js";

@@ -10,7 +10,7 @@ import {
   GUARDIAN_ROLE,
   PROPOSER_ROLE,
   RISK_MANAGER_ROLE,
-} from "../../src/deploy/roles.js";
+} from "../../src/sdk/roles.js";
 import {
   ChainlinkOracle__factory,
   FlashLiquidator__factory,

@@ -22,7 +22,8 @@ import {
   type SluiceOnWorld,
   type SluiceOnWorldOptions,
 } from "../../src/devchain/mainnetSluice.js";
-import { parseKeeperConfig, type KeeperConfig } from "../../src/keeper/config.js";
+import { parseKeeperConfig } from "../../src/keeper/cli.js";
+import type { KeeperConfig } from "../../src/keeper/config.js";
 import { Keeper } from "../../src/keeper/keeper.js";
 import { createLogger } from "../../src/keeper/logger.js";
 import { KeeperMetrics } from "../../src/keeper/metrics.js";

@@ -8,14 +8,13 @@ import { expect } from "chai";
 import { Wallet, encryptKeystoreJson } from "ethers";
 import { network } from "hardhat";
 
+import { parseKeeperConfig, usageText } from "../../src/keeper/cli.js";
 import {
   CONFIG_DEFAULTS,
   ConfigError,
   loadSigner,
-  parseKeeperConfig,
   parseUnitsStrict,
   redactConfig,
-  usageText,
   type KeeperConfig,
 } from "../../src/keeper/config.js";
 import { createLogger, positionLogger } from "../../src/keeper/logger.js";

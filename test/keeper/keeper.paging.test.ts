@@ -4,7 +4,8 @@ import { Writable } from "node:stream";
 import { network } from "hardhat";
 
 import { deployLocalSluice } from "../../src/devchain/deploySluice.js";
-import { parseKeeperConfig, type KeeperConfig } from "../../src/keeper/config.js";
+import { parseKeeperConfig } from "../../src/keeper/cli.js";
+import type { KeeperConfig } from "../../src/keeper/config.js";
 import { Keeper } from "../../src/keeper/keeper.js";
 import { createLogger } from "../../src/keeper/logger.js";
 import { KeeperMetrics } from "../../src/keeper/metrics.js";

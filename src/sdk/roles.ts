@@ -1,6 +1,6 @@
 /**
  * Role identifiers of the AccessControl contracts a Sluice deployment holds (OpenZeppelin's `keccak256(name)`, the
- * admin role 0x00), shared by the Ignition modules, the deploy script and the tests.
+ * admin role 0x00), shared by the Ignition modules, the deploy script, the tests and integrators who check roles.
  */
 import { ZeroHash, id } from "ethers";
 
