@@ -9,14 +9,13 @@ import { MaxUint256, ZeroAddress } from "ethers";
 import { DEFAULT_RISK_PARAMS } from "../../src/devchain/deploySluice.js";
 import type {
   ChainlinkOracle,
-  InsuranceFund,
-  InterestRateModel,
   LendingPool,
   LiquidationEngine,
   MarginVault,
   PositionLens,
 } from "../../typechain-types/index.js";
-import { deployArtifact, sluiceArtifact } from "../lib/artifacts.js";
+import { deploySluiceCore } from "../../src/deploy/core.js";
+import { PRODUCTION_CORE_FACTORIES, deployArtifact, sluiceArtifact } from "../lib/artifacts.js";
 import {
   LENT,
   POSITION,
@@ -66,47 +65,24 @@ export async function deploySluice(world: World): Promise<SluiceBench> {
       0,
     ],
   );
-  const irm = await deployArtifact<InterestRateModel>(
-    admin,
-    sluiceArtifact("contracts/core/InterestRateModel.sol", "InterestRateModel"),
-    [0n, 4n * 10n ** 16n, 6n * 10n ** 17n, 8n * 10n ** 17n],
-  );
-  const vault = await deployArtifact<MarginVault>(
-    admin,
-    sluiceArtifact("contracts/core/MarginVault.sol", "MarginVault"),
-    [adminAddress, adminAddress, adminAddress],
-  );
-  const pool = await deployArtifact<LendingPool>(
-    admin,
-    sluiceArtifact("contracts/core/LendingPool.sol", "LendingPool"),
-    [
-      await world.usdc.getAddress(),
-      "Sluice USDC",
-      "slUSDC",
-      adminAddress,
-      await irm.getAddress(),
-      10n ** 17n,
-      adminAddress,
-      await vault.getAddress(),
-    ],
-  );
-  const insurance = await deployArtifact<InsuranceFund>(
-    admin,
-    sluiceArtifact("contracts/core/InsuranceFund.sol", "InsuranceFund"),
-    [adminAddress],
-  );
-  const engine = await deployArtifact<LiquidationEngine>(
-    admin,
-    sluiceArtifact("contracts/core/LiquidationEngine.sol", "LiquidationEngine"),
-    [await vault.getAddress(), await insurance.getAddress(), adminAddress, adminAddress],
-  );
+  // Reserves to the admin, as before the shared deployer: the measured transactions are unchanged.
+  const { pool, vault, engine } = await deploySluiceCore(admin, {
+    quote: await world.usdc.getAddress(),
+    admin: adminAddress,
+    curve: {
+      baseRatePerYear: 0n,
+      slope1PerYear: 4n * 10n ** 16n,
+      slope2PerYear: 6n * 10n ** 17n,
+      kink: 8n * 10n ** 17n,
+    },
+    reserveRecipient: adminAddress,
+    factories: PRODUCTION_CORE_FACTORIES,
+  });
   const lens = await deployArtifact<PositionLens>(
     admin,
     sluiceArtifact("contracts/periphery/PositionLens.sol", "PositionLens"),
     [await vault.getAddress(), await engine.getAddress()],
   );
-  await mined(vault.connect(admin).setLiquidationEngine(await engine.getAddress()));
-  await mined(insurance.connect(admin).setLiquidationEngine(await engine.getAddress()));
   await mined(
     vault
       .connect(admin)

@@ -10,6 +10,8 @@ import { dirname, join } from "node:path";
 
 import { ContractFactory, type BaseContract, type InterfaceAbi, type Signer } from "ethers";
 
+import type { CoreFactories } from "../../src/deploy/core.js";
+
 const require = createRequire(import.meta.url);
 
 /** The fields of a Hardhat artifact that deployment needs. */
@@ -89,3 +91,9 @@ export async function deployArtifact<T extends BaseContract = BaseContract>(
   await contract.waitForDeployment();
   return contract as unknown as T;
 }
+
+/** The core's factories from the production build, for `deploySluiceCore` (its contracts link no library). */
+export const PRODUCTION_CORE_FACTORIES: CoreFactories = (name, deployer) => {
+  const artifact = sluiceArtifact(`contracts/core/${name}.sol`, name);
+  return new ContractFactory(artifact.abi, linkBytecode(artifact, {}), deployer);
+};

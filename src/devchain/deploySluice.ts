@@ -11,22 +11,14 @@ import type { Signer } from "ethers";
 import {
   ChainlinkOracle__factory,
   FlashLiquidator__factory,
-  InsuranceFund__factory,
-  InterestRateModel__factory,
-  LendingPool__factory,
-  LiquidationEngine__factory,
   LiquidationUpkeep__factory,
-  MarginVault__factory,
   MockERC20__factory,
   MockV3Aggregator__factory,
   PositionLens__factory,
-  type InsuranceFund,
-  type LendingPool,
-  type LiquidationEngine,
-  type MarginVault,
   type MockERC20,
   type MockV3Aggregator,
 } from "../../typechain-types/index.js";
+import { deploySluiceCore } from "../deploy/core.js";
 import { parseRegistry, type Registry } from "../sdk/registry.js";
 import { addFullRangeLiquidity, createPool, deployUniswapV3, encodePath, type UniswapV3Deployment } from "./uniswap.js";
 
@@ -78,64 +70,6 @@ export interface LocalSluice {
   swapPath: string;
 }
 
-/** The interest-rate model's curve (`InterestRateModel` constructor): rates per year and the kink, WAD. */
-export interface RateCurve {
-  baseRatePerYear: bigint;
-  slope1PerYear: bigint;
-  slope2PerYear: bigint;
-  kink: bigint;
-}
-
-/** The core contracts of one quote asset, wired together. */
-export interface SluiceCore {
-  pool: LendingPool;
-  vault: MarginVault;
-  fund: InsuranceFund;
-  engine: LiquidationEngine;
-}
-
-/**
- * Deploys the interest-rate model (`curve`), the lending pool over `quote` (10 % reserve factor, reserves to `admin`),
- * the vault, the insurance fund and the engine, with `admin` holding every role, and wires them (the pool takes the
- * vault at construction): vault → engine, fund → engine. Markets are left to the caller.
- */
-export async function deploySluiceCore(
-  deployer: Signer,
-  quote: string,
-  admin: string,
-  curve: RateCurve,
-): Promise<SluiceCore> {
-  const irm = await new InterestRateModel__factory(deployer).deploy(
-    curve.baseRatePerYear,
-    curve.slope1PerYear,
-    curve.slope2PerYear,
-    curve.kink,
-  );
-  // The pool sweeps its reserves (interest's reserve part and the protocol fee's insurance part) to the fund.
-  const fund = await new InsuranceFund__factory(deployer).deploy(admin);
-  // The vault first: the pool takes it at construction (its only borrower, immutable).
-  const vault = await new MarginVault__factory(deployer).deploy(admin, admin, admin);
-  const pool = await new LendingPool__factory(deployer).deploy(
-    quote,
-    "Sluice USDC",
-    "slUSDC",
-    admin,
-    await irm.getAddress(),
-    10n ** 17n,
-    await fund.getAddress(),
-    await vault.getAddress(),
-  );
-  const engine = await new LiquidationEngine__factory(deployer).deploy(
-    await vault.getAddress(),
-    await fund.getAddress(),
-    admin,
-    admin,
-  );
-  await (await vault.setLiquidationEngine(await engine.getAddress())).wait();
-  await (await fund.setLiquidationEngine(await engine.getAddress())).wait();
-  return { pool, vault, fund, engine };
-}
-
 /** Deploys everything from `deployer` (which holds every role) and returns the registry and handles. */
 export async function deployLocalSluice(deployer: Signer, options: LocalSluiceOptions = {}): Promise<LocalSluice> {
   const admin = await deployer.getAddress();
@@ -159,11 +93,15 @@ export async function deployLocalSluice(deployer: Signer, options: LocalSluiceOp
     "0x0000000000000000000000000000000000000000",
     0,
   );
-  const { pool, vault, engine, fund } = await deploySluiceCore(deployer, await usdc.getAddress(), admin, {
-    baseRatePerYear: 0n,
-    slope1PerYear: 4n * 10n ** 16n,
-    slope2PerYear: 6n * 10n ** 17n,
-    kink: 8n * 10n ** 17n,
+  const { pool, vault, engine, fund } = await deploySluiceCore(deployer, {
+    quote: await usdc.getAddress(),
+    admin,
+    curve: {
+      baseRatePerYear: 0n,
+      slope1PerYear: 4n * 10n ** 16n,
+      slope2PerYear: 6n * 10n ** 17n,
+      kink: 8n * 10n ** 17n,
+    },
   });
   await (
     await vault.createMarket(

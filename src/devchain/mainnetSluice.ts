@@ -30,7 +30,8 @@ import {
   type PositionLens,
 } from "../../typechain-types/index.js";
 import { parseRegistry, type Registry } from "../sdk/registry.js";
-import { DEFAULT_RISK_PARAMS, deploySluiceCore } from "./deploySluice.js";
+import { deploySluiceCore } from "../deploy/core.js";
+import { DEFAULT_RISK_PARAMS } from "./deploySluice.js";
 import { MAINNET, MAINNET_FEED_HEARTBEATS } from "./mainnetAddresses.js";
 import { fundUsdc, type MainnetWorld } from "./mainnetCanonical.js";
 
@@ -117,11 +118,10 @@ export async function deploySluiceOnWorld(
     vault,
     fund,
     engine,
-  } = await deploySluiceCore(deployer, MAINNET.USDC, admin, {
-    baseRatePerYear: 0n,
-    slope1PerYear: 0n,
-    slope2PerYear: 0n,
-    kink: 8n * 10n ** 17n,
+  } = await deploySluiceCore(deployer, {
+    quote: MAINNET.USDC,
+    admin,
+    curve: { baseRatePerYear: 0n, slope1PerYear: 0n, slope2PerYear: 0n, kink: 8n * 10n ** 17n },
   });
   await (
     await vault.createMarket(MAINNET.WETH9, await lendingPool.getAddress(), await marketOracle.getAddress(), {

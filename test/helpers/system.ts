@@ -4,6 +4,7 @@
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 
+import { deploySluiceCore } from "../../src/deploy/core.js";
 import { DEFAULT_RISK_PARAMS } from "../../src/devchain/deploySluice.js";
 import { parseRegistry, type Registry } from "../../src/sdk/registry.js";
 
@@ -54,27 +55,12 @@ export async function deploySystem(
   const quote = await ethers.deployContract("MockERC20", ["USD Coin", "USDC", 6]);
   const collateral = await ethers.deployContract("MockERC20", ["Wrapped Ether", "WETH", 18]);
   const oracle = await ethers.deployContract("MockOracle", [wethPrice(3000n)]);
-  const irm = await ethers.deployContract("InterestRateModel", [0n, slopes[0], slopes[1], 8n * 10n ** 17n]);
-  const vault = await ethers.deployContract("MarginVault", [admin.address, admin.address, admin.address]);
-  const pool = await ethers.deployContract("LendingPool", [
-    await quote.getAddress(),
-    "Sluice USDC",
-    "slUSDC",
-    admin.address,
-    await irm.getAddress(),
-    10n ** 17n,
-    admin.address,
-    await vault.getAddress(),
-  ]);
-  const fund = await ethers.deployContract("InsuranceFund", [admin.address]);
-  const engine = await ethers.deployContract("LiquidationEngine", [
-    await vault.getAddress(),
-    await fund.getAddress(),
-    admin.address,
-    admin.address,
-  ]);
-  await vault.setLiquidationEngine(await engine.getAddress());
-  await fund.setLiquidationEngine(await engine.getAddress());
+  const { pool, vault, fund, engine } = await deploySluiceCore(admin, {
+    quote: await quote.getAddress(),
+    admin: admin.address,
+    curve: { baseRatePerYear: 0n, slope1PerYear: slopes[0], slope2PerYear: slopes[1], kink: 8n * 10n ** 17n },
+    reserveRecipient: admin.address,
+  });
   await vault.createMarket(
     await collateral.getAddress(),
     await pool.getAddress(),
