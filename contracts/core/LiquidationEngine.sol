@@ -81,7 +81,14 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         uint256 sizedAssets;
         bool openTranche;
         bool feeSinkSet;
+        address feeSink;
         TrancheState history;
+        uint256 borrowAssets;
+        uint256 borrowShares;
+        uint256 repaidShares;
+        uint256 feeToReserves;
+        uint256 feeToLenders;
+        uint256 feeToSink;
         uint256 debtAssetsLeft;
         uint256 collateralAssetsLeft;
     }
@@ -200,41 +207,72 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         _boundByMaxRepay(positionId, plan, maxRepayAssets);
         repaidAssets = plan.tranche.repaidAssets;
         seizedAssets = plan.tranche.seizedAssets;
+        // What the repayment burns and leaves, by the vault's own rule, at the totals this transaction accrued (no
+        // external call runs between the accrual and the booking below).
+        (, plan.repaidShares, plan.debtAssetsLeft) = SharesMath.repayment(
+            repaidAssets,
+            p.debtShares,
+            plan.borrowAssets,
+            plan.borrowShares
+        );
+        plan.collateralAssetsLeft = p.collateralAssets - seizedAssets;
 
-        _recordTranche(positionId, plan);
-        if (seizedAssets > 0) vault.seize(positionId, seizedAssets, receiver);
+        uint80 state = _recordTranche(positionId, plan);
+        _emitTranche(positionId, keeper, plan);
+        _settle(positionId, plan, state, receiver, keeper, data);
+        if (plan.tranche.badDebtAssets > 0) _realizeBadDebt(positionId, plan);
+    }
+
+    /// @dev Everything is booked before any token moves (the vault's settlement, which then sends the collateral),
+    /// so the callback cannot change what the tranche did. Then the repayment and the fee's pool shares go straight
+    /// from the keeper into the pool in one transfer, exactly, or the whole liquidation reverts; only a fee share
+    /// for another sink is a second transfer. No token passes through the engine.
+    function _settle(
+        uint256 positionId,
+        Plan memory plan,
+        uint80 state,
+        address receiver,
+        address keeper,
+        bytes calldata data
+    ) internal {
+        _book(positionId, plan, state, receiver);
         if (data.length > 0) {
             ITrancheLiquidationCallback(keeper).onTrancheLiquidation(
                 positionId,
-                repaidAssets,
-                seizedAssets,
+                plan.tranche.repaidAssets,
+                plan.tranche.seizedAssets,
                 plan.protocolFee,
                 data
             );
         }
-        _collectAndRepay(positionId, plan, keeper);
-        if (plan.tranche.badDebtAssets > 0) _realizeBadDebt(positionId, plan);
-
-        _emitTranche(positionId, keeper, plan);
+        IERC20 quote = plan.quoteToken;
+        TransferLib.pullExact(
+            quote,
+            keeper,
+            address(plan.pool),
+            plan.tranche.repaidAssets + plan.feeToReserves + plan.feeToLenders
+        );
+        if (plan.feeToSink > 0) quote.safeTransferFrom(keeper, plan.feeSink, plan.feeToSink);
     }
 
-    /// @dev Updates the liquidatable clock from the ratio after the tranche, stores the position's tranche state in
-    /// the vault (unless a bad-debt close deleted the position), then emits.
+    /// @dev Splits the fee into `plan` and has the vault book the tranche (and send the collateral).
+    function _book(uint256 positionId, Plan memory plan, uint80 state, address receiver) internal {
+        (plan.feeToReserves, plan.feeToLenders, plan.feeToSink, plan.feeSink) = _splitFee(plan);
+        vault.settleTranche(
+            positionId,
+            plan.tranche.repaidAssets,
+            plan.repaidShares,
+            plan.tranche.seizedAssets,
+            plan.feeToReserves,
+            plan.feeToLenders,
+            state,
+            receiver
+        );
+    }
+
+    /// @dev Emits the tranche, with the ratio the booking leaves (maximal for a bad-debt close, which deletes the
+    /// position).
     function _emitTranche(uint256 positionId, address keeper, Plan memory plan) internal {
-        TrancheMath.TrancheKind kind = plan.tranche.kind;
-        // A bad-debt close deletes the position: nothing is left on either side.
-        bool closed = plan.tranche.badDebtAssets > 0;
-        uint256 ratioAfter =
-            closed
-                ? TrancheMath.ratioDown(0, plan.price, 0)
-                : TrancheMath.ratioDown(plan.collateralAssetsLeft, plan.price, plan.debtAssetsLeft);
-        if (!closed) {
-            TrancheState memory state = plan.history;
-            if (ratioAfter >= plan.params.maintenanceRatio) state.liquidatableSince = 0;
-            else if (state.liquidatableSince == 0) state.liquidatableSince = uint40(block.timestamp);
-            // `_pack` checks that the clocks fit their 32 bits.
-            vault.setEngineState(positionId, _pack(state));
-        }
         emit TrancheLiquidated(
             positionId,
             keeper,
@@ -243,9 +281,16 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             plan.tranche.bonus,
             plan.protocolFee,
             plan.tranche.ratioBefore,
-            ratioAfter,
-            LiquidationRules.closesWholeDebt(kind)
+            _ratioAfter(plan),
+            LiquidationRules.closesWholeDebt(plan.tranche.kind)
         );
+    }
+
+    function _ratioAfter(Plan memory plan) internal pure returns (uint256) {
+        return
+            plan.tranche.badDebtAssets > 0
+                ? TrancheMath.ratioDown(0, plan.price, 0)
+                : TrancheMath.ratioDown(plan.collateralAssetsLeft, plan.price, plan.debtAssetsLeft);
     }
 
     /// @dev Accrues, prices and sizes the tranche; reverts with the reason it cannot happen.
@@ -256,8 +301,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         IMarginVault.Position memory p = context.position;
         (plan.marketId, plan.pool, plan.quoteToken) = (p.marketId, context.pool, context.quoteToken);
         (plan.oracle, plan.params) = (context.oracle, context.params);
-        (uint256 borrowAssets, uint256 borrowShares) = plan.pool.accrueInterest();
-        plan.debtAssets = SharesMath.toAssetsUp(p.debtShares, borrowAssets, borrowShares);
+        (plan.borrowAssets, plan.borrowShares) = plan.pool.accrueInterest();
+        plan.debtAssets = SharesMath.toAssetsUp(p.debtShares, plan.borrowAssets, plan.borrowShares);
         IOracle.PriceStatus status;
         (plan.price, status) = plan.oracle.updatePrice();
         if (status == IOracle.PriceStatus.Invalid) revert InvalidPrice(plan.marketId);
@@ -345,10 +390,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     /// @dev A complete tranche (it repaid everything sized) starts the grace window and closes any open remainder.
     /// An incomplete one leaves the clocks alone and keeps what it left of the sized tranche open, from the first
     /// incomplete tranche's time when it continues an open remainder, from now otherwise.
-    /// The state is updated in `plan.history` and stored with the position in `_emitTranche`, after the repayment
-    /// (the liquidatable clock needs the ratio after it; the reentrancy lock keeps every entry point of this engine
-    /// out meanwhile); only an open remainder is written here.
-    function _recordTranche(uint256 positionId, Plan memory plan) internal {
+    /// The liquidatable clock follows the ratio the tranche leaves. Returns the position's state, packed, for the
+    /// vault to store with the booking; only an open remainder is written here.
+    function _recordTranche(uint256 positionId, Plan memory plan) internal returns (uint80) {
         TrancheState memory state = plan.history;
         bool wasOpen = state.openTrancheAt != 0;
         if (state.tranchesExecuted < MAX_TRANCHE_COUNT) state.tranchesExecuted += 1;
@@ -363,8 +407,16 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             state.openTrancheAssets = 0;
             if (wasOpen) delete _openTranches[positionId];
         }
+        if (_ratioAfter(plan) >= plan.params.maintenanceRatio) state.liquidatableSince = 0;
+        else if (state.liquidatableSince == 0) state.liquidatableSince = uint40(block.timestamp);
         // Full closes at or below the full-liquidation ratio bypass the window and do not use it up.
-        if (plan.tranche.kind == TrancheMath.TrancheKind.FullClose) return;
+        if (plan.tranche.kind != TrancheMath.TrancheKind.FullClose) _useWindow(plan, repaidAssets);
+        // `_pack` checks that the clocks fit their 32 bits.
+        return _pack(state);
+    }
+
+    /// @dev Adds `repaidAssets` to the market's rolling window.
+    function _useWindow(Plan memory plan, uint256 repaidAssets) internal {
         Window memory w = _windows[plan.marketId];
         (uint256 start, uint256 liquidatedAssets) = LiquidationRules.currentWindow(
             w.start,
@@ -377,27 +429,6 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             w.timeBonusPerSecond,
             w.feeSinkSet
         );
-    }
-
-    /// @dev Books the repayment on the position with the protocol fee's pool share, then pulls both from the keeper
-    /// straight into the pool in one transfer (exactly, or the whole liquidation reverts). The fee's insurance share
-    /// becomes the pool's reserves (swept to the insurance fund by `LendingPool.sweepReserves`), a share for a sink
-    /// that is the market's pool raises the lenders' share price; only a share for another sink is a second transfer.
-    /// No token passes through the engine.
-    function _collectAndRepay(uint256 positionId, Plan memory plan, address keeper) internal {
-        uint256 repaidAssets = plan.tranche.repaidAssets;
-        (uint256 toReserves, uint256 toLenders, uint256 toSink, address sink) = _splitFee(plan);
-        (uint256 actual, , uint256 debtAssetsLeft, uint256 collateralAssetsLeft) = vault.repayFor(
-            positionId,
-            repaidAssets,
-            toReserves,
-            toLenders
-        );
-        if (actual != repaidAssets) revert PositionChangedDuringCallback(positionId);
-        (plan.debtAssetsLeft, plan.collateralAssetsLeft) = (debtAssetsLeft, collateralAssetsLeft);
-        IERC20 quote = plan.quoteToken;
-        TransferLib.pullExact(quote, keeper, address(plan.pool), repaidAssets + toReserves + toLenders);
-        if (toSink > 0) quote.safeTransferFrom(keeper, sink, toSink);
     }
 
     /// @dev The protocol fee's split (`FeeConfig`): the insurance share to the pool's reserves, the rest to the

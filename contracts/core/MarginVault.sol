@@ -291,17 +291,36 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
     // ------------------------------------------------------------------ liquidation engine
 
     /// @inheritdoc IMarginVault
-    function seize(uint256 positionId, uint256 assets, address receiver) external onlyLiquidationEngine nonReentrant {
+    function settleTranche(
+        uint256 positionId,
+        uint256 repaidAssets,
+        uint256 shares,
+        uint256 seizedAssets,
+        uint256 feeToReserves,
+        uint256 feeToLenders,
+        uint80 engineState,
+        address receiver
+    ) external onlyLiquidationEngine nonReentrant {
         Position storage p = _requirePosition(positionId);
-        if (assets == 0) revert ZeroAmount();
-        if (receiver == address(0)) revert ZeroAddress();
-        if (assets > p.collateralAssets) revert InsufficientCollateral(positionId, assets, p.collateralAssets);
+        uint256 collateralAssets = p.collateralAssets;
+        if (seizedAssets > collateralAssets) {
+            revert InsufficientCollateral(positionId, seizedAssets, collateralAssets);
+        }
         MarketSlots storage m = _markets[p.marketId];
 
-        p.collateralAssets -= uint128(assets);
-        m.totalCollateralAssets -= uint128(assets);
+        (p.collateralAssets, p.debtShares) = (uint128(collateralAssets - seizedAssets), p.debtShares - uint128(shares));
+        p.engineState = engineState;
+        (m.totalCollateralAssets, m.totalDebtShares) = (
+            m.totalCollateralAssets - uint128(seizedAssets),
+            m.totalDebtShares - uint128(shares)
+        );
 
-        IERC20(_configAddress(m, CONFIG_TOKEN)).safeTransfer(receiver, assets);
+        // Nothing repaid: a seizure alone (the pool refuses a repayment that burns no shares).
+        if (repaidAssets > 0) {
+            emit Repay(positionId, msg.sender, repaidAssets, shares);
+            ILendingPool(_configAddress(m, CONFIG_POOL)).repay(shares, repaidAssets, feeToReserves, feeToLenders);
+        }
+        if (seizedAssets > 0) IERC20(_configAddress(m, CONFIG_TOKEN)).safeTransfer(receiver, seizedAssets);
     }
 
     /// @inheritdoc IMarginVault
@@ -498,22 +517,15 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         MarketSlots storage m = _markets[p.marketId];
         ILendingPool pool = ILendingPool(_configAddress(m, CONFIG_POOL));
         (uint256 borrowAssets, uint256 borrowShares) = pool.accrueInterest();
-
-        if (assets >= SharesMath.toAssetsUp(positionShares, borrowAssets, borrowShares)) {
-            (repaidAssets, shares) = (
-                SharesMath.toAssetsUp(positionShares, borrowAssets, borrowShares),
-                positionShares
-            );
-        } else {
-            repaidAssets = assets;
-            shares = SharesMath.toSharesDown(assets, borrowAssets, borrowShares);
+        (repaidAssets, shares, debtAssetsLeft) = SharesMath.repayment(
+            assets,
+            positionShares,
+            borrowAssets,
+            borrowShares
+        );
+        if (shares < positionShares) {
+            // A partial repayment (of less than the debt).
             if (shares == 0) revert RepayTooSmall(positionId, assets);
-            // The pool's totals after the repayment (`LendingPool.repay`).
-            debtAssetsLeft = SharesMath.toAssetsUp(
-                positionShares - shares,
-                borrowAssets - Math.min(assets, borrowAssets),
-                borrowShares - shares
-            );
             if (byUser) {
                 uint256 minDebt = _configWord(m, CONFIG_MIN_DEBT);
                 uint256 debtLeft = SharesMath.toAssetsUp(positionShares - shares, borrowAssets, borrowShares);

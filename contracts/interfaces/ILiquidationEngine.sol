@@ -7,7 +7,8 @@ import {TrancheMath} from "../libraries/TrancheMath.sol";
 /// @notice Incremental liquidation: a position below its maintenance ratio is closed in capped tranches, each sized
 /// to bring its ratio back to the target, with a grace window between two tranches in which the owner can top up.
 /// A whole position closes at once only at or below the full-liquidation ratio, or for dust. Keepers need no capital:
-/// the seized collateral is sent first, an optional callback lets the keeper sell it, and payment is pulled last.
+/// the tranche is booked and emitted first, then the seized collateral is sent, an optional callback lets the keeper
+/// sell it, and payment is pulled last (Morpho Blue's order: nothing the callback does can change the tranche).
 /// @dev Bonus: the ramp of TrancheMath plus an optional time component (`timeBonusPerSecond`) that grows while an
 /// eligible position waits, so keepers still come when gas spikes; the sum is capped at `maxBonus`.
 /// Payment: the keeper pays `repaidAssets + protocolFee` in the quote asset (one approval, to this engine) and
@@ -71,7 +72,8 @@ interface ILiquidationEngine {
         uint256 nextEligibleAt;
     }
 
-    /// @notice Emitted for every tranche.
+    /// @notice Emitted for every tranche, before any token moves. `ratioAfter` is the ratio the tranche's booking
+    /// leaves (before the callback; `type(uint256).max` for a bad-debt close, which deletes the position).
     event TrancheLiquidated(
         uint256 indexed positionId,
         address indexed keeper,
@@ -110,8 +112,6 @@ interface ILiquidationEngine {
     error SelfLiquidation(uint256 positionId, address caller);
     /// @notice Thrown when `maxRepayAssets` would leave a debt below the minimum.
     error LeavesDust(uint256 positionId, uint256 debtLeft, uint256 minDebt);
-    /// @notice Thrown when the position's debt changed during the callback.
-    error PositionChangedDuringCallback(uint256 positionId);
     /// @notice Thrown when an amount argument is zero.
     error ZeroAmount();
     /// @notice Thrown when an address argument is zero.

@@ -267,15 +267,29 @@ interface IMarginVault {
 
     // ------------------------------------------------------------------ liquidation engine
 
-    /// @notice Sends `assets` of a position's collateral to `receiver`. Liquidation engine only. Emits no event of
-    /// its own: the engine's `TrancheLiquidated` reports the seizure (`seizedAssets`), and the token's `Transfer` the
-    /// receiver.
-    function seize(uint256 positionId, uint256 assets, address receiver) external;
+    /// @notice Books a tranche on a position before any token moves, then sends the seized collateral to
+    /// `receiver`: `seizedAssets` of collateral out, `shares` of debt burned for `repaidAssets` (booked in the market's
+    /// pool with the protocol fee's pool shares, whose tokens the engine pulls from the keeper after its callback),
+    /// and the engine's 80 bits of state stored. Liquidation engine only; the engine sizes the repayment with
+    /// `SharesMath.repayment` at the totals it accrued in the same transaction.
+    /// @dev Emits `Repay` (the position's share change) unless `repaidAssets` is 0; the seizure is in the engine's
+    /// `TrancheLiquidated` and the token's `Transfer`.
+    /// @param feeToReserves Protocol fee delivered with the repayment, booked as the pool's reserves.
+    /// @param feeToLenders Protocol fee delivered with the repayment, donated to the pool's lenders.
+    function settleTranche(
+        uint256 positionId,
+        uint256 repaidAssets,
+        uint256 shares,
+        uint256 seizedAssets,
+        uint256 feeToReserves,
+        uint256 feeToLenders,
+        uint80 engineState,
+        address receiver
+    ) external;
 
     /// @notice Books a repayment of `assets` of a position's debt whose tokens the engine delivers to the market's
     /// pool in the same call (no transfer here); `assets` at or above the debt repays all of it. Liquidation engine
-    /// only; the engine enforces its own dust rules, reverts unless `repaidAssets` is what it meant to repay, then
-    /// pulls exactly that into the pool from the keeper (or sends what the insurance fund covered).
+    /// only: the part of a bad debt the insurance fund covers, which the engine sends to the pool.
     /// @return repaidAssets Assets booked as repaid (the debt, if `assets` exceeds it).
     /// @return shares Borrow shares burned.
     /// @return debtAssetsLeft The position's debt after the repayment, at the pool's totals after it (rounded up), so

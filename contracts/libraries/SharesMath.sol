@@ -33,4 +33,27 @@ library SharesMath {
     function toAssetsUp(uint256 shares, uint256 totalAssets, uint256 totalShares) internal pure returns (uint256) {
         return Math.mulDiv(shares, totalAssets + VIRTUAL_ASSETS, totalShares + VIRTUAL_SHARES, Math.Rounding.Ceil);
     }
+
+    /// @notice A repayment of up to `assets` on a position's `positionShares` at the pool's totals before it: all of
+    /// the debt (rounded up) when `assets` reaches it, else `assets` burning shares rounded down.
+    /// @return repaidAssets Assets repaid (at most the position's debt).
+    /// @return shares Borrow shares burned.
+    /// @return debtAssetsLeft The position's debt after the repayment, at the pool's totals after it (rounded up).
+    function repayment(
+        uint256 assets,
+        uint256 positionShares,
+        uint256 totalAssets,
+        uint256 totalShares
+    ) internal pure returns (uint256 repaidAssets, uint256 shares, uint256 debtAssetsLeft) {
+        uint256 debtAssets = toAssetsUp(positionShares, totalAssets, totalShares);
+        if (assets >= debtAssets) return (debtAssets, positionShares, 0);
+        shares = toSharesDown(assets, totalAssets, totalShares);
+        // The pool's totals after the repayment (`LendingPool.repay`).
+        debtAssetsLeft = toAssetsUp(
+            positionShares - shares,
+            totalAssets - Math.min(assets, totalAssets),
+            totalShares - shares
+        );
+        return (assets, shares, debtAssetsLeft);
+    }
 }

@@ -9,11 +9,12 @@ import {IMarginVault} from "../../contracts/interfaces/IMarginVault.sol";
 import {AdversarialBase} from "./AdversarialBase.sol";
 import {ReentrancyAttacker} from "./attackers/ReentrancyAttacker.sol";
 
-/// @notice Attack: re-entering the protocol from the liquidation callback, after the collateral has been sent and
-/// before the payment is pulled: a second liquidation, a batch, taking more collateral, repaying the position so
-/// that the engine's repayment is short, or adding collateral to block a bad-debt write-off. Every such call is
-/// refused by a reentrancy lock or a role check, or makes the whole liquidation revert; the attacker ends with at
-/// most the keeper's share of one tranche's bonus.
+/// @notice Attack: re-entering the protocol from the liquidation callback, after the tranche is booked and the
+/// collateral sent and before the payment is pulled: a second liquidation, a batch, taking more collateral,
+/// repaying the position to make the engine's repayment short, or adding collateral to block a bad-debt write-off.
+/// Every such call is refused by a reentrancy lock or a role check, lands on the already-booked tranche at the
+/// attacker's own cost, or makes the whole liquidation revert; the attacker ends with at most the keeper's share of
+/// one tranche's bonus.
 contract ReentrancyLiquidationCallbackTest is AdversarialBase {
     ReentrancyAttacker internal attacker;
 
@@ -82,9 +83,9 @@ contract ReentrancyLiquidationCallbackTest is AdversarialBase {
         );
     }
 
-    function test_seizeDirectly_isEngineOnly() public {
+    function test_settleDirectly_isEngineOnly() public {
         _assertRefusedAndOneTranche(
-            abi.encodeCall(vault.seize, (positionId, 1e18, address(attacker))),
+            abi.encodeCall(vault.settleTranche, (positionId, 1, 1, 1e18, 0, 0, 0, address(attacker))),
             IMarginVault.OnlyLiquidationEngine.selector,
             address(vault)
         );
@@ -106,52 +107,49 @@ contract ReentrancyLiquidationCallbackTest is AdversarialBase {
         );
     }
 
-    /// @dev Repaying the whole position from the callback (so the engine's repayment finds no debt) makes the
-    /// whole liquidation revert: the collateral sent out comes back.
-    function test_repayWholePositionInCallback_revertsEverything() public {
+    /// @dev Repays `extraAssets` of the position from the callback, after the engine booked the tranche: the
+    /// tranche stands as booked (its repayment is not made short), the attacker pays for the extra repayment itself
+    /// and gains at most the keeper's share of one bonus.
+    function _repayInCallback(uint256 extraAssets) internal returns (uint256 debtAfterTranche) {
         vm.prank(address(attacker));
         quote.approve(address(vault), type(uint256).max);
+        uint256 price = _oraclePrice();
+        uint256 before = _value(price);
+        ILiquidationEngine.Preview memory preview = engine.previewLiquidation(positionId);
+        debtAfterTranche = vault.debtAssetsOf(positionId) - preview.repaidAssets;
         uint256 collateralBefore = vault.position(positionId).collateralAssets;
         attacker.arm(
             ReentrancyAttacker.Trigger.Callback,
             address(vault),
-            abi.encodeCall(vault.repay, (positionId, type(uint256).max)),
+            abi.encodeCall(vault.repay, (positionId, extraAssets)),
             false
         );
-        vm.expectRevert();
+
         _liquidateThroughAttacker();
-        assertEq(vault.position(positionId).collateralAssets, collateralBefore, "nothing seized");
-        assertEq(collateral.balanceOf(address(attacker)), 0);
+
+        assertTrue(attacker.lastSucceeded(), "the repayment from the callback went through");
+        assertEq(engine.trancheState(positionId).tranchesExecuted, 1, "one tranche");
+        assertEq(vault.position(positionId).collateralAssets, collateralBefore - preview.seizedAssets, "as booked");
+        assertEq(collateral.balanceOf(address(attacker)), preview.seizedAssets, "the tranche's collateral");
+        uint256 allowed = (preview.repaidAssets * preview.bonus * 0.7e18) / 1e36 + 1;
+        assertLe(_value(price), before + allowed, "at most one bonus share");
+        _assertPoolBooks();
     }
 
-    /// @dev Repaying most of the position from the callback, leaving less debt than the tranche repays, makes the
-    /// engine's booking come out short: `PositionChangedDuringCallback`, and the whole liquidation reverts (the
-    /// attacker's own repayment with it).
-    function test_partialRepayInCallback_revertsWithPositionChanged() public {
-        vm.prank(address(attacker));
-        quote.approve(address(vault), type(uint256).max);
-        ILiquidationEngine.Preview memory preview = engine.previewLiquidation(positionId);
-        uint256 debtBefore = vault.debtAssetsOf(positionId);
-        uint256 collateralBefore = vault.position(positionId).collateralAssets;
-        uint256 quoteBefore = quote.balanceOf(address(attacker));
-        // Leaves half the tranche's repayment as debt (above the market's minimum debt).
-        attacker.arm(
-            ReentrancyAttacker.Trigger.Callback,
-            address(vault),
-            abi.encodeCall(vault.repay, (positionId, debtBefore - preview.repaidAssets / 2)),
-            false
-        );
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                ReentrancyAttacker.CallFailed.selector,
-                abi.encodeWithSelector(ILiquidationEngine.PositionChangedDuringCallback.selector, positionId)
-            )
-        );
-        _liquidateThroughAttacker();
-        assertEq(vault.debtAssetsOf(positionId), debtBefore, "debt unchanged");
-        assertEq(vault.position(positionId).collateralAssets, collateralBefore, "nothing seized");
-        assertEq(quote.balanceOf(address(attacker)), quoteBefore, "the attacker's repayment came back");
-        assertEq(engine.trancheState(positionId).tranchesExecuted, 0, "no tranche");
+    /// @dev Old order (repayment booked after the callback): repaying the whole position from the callback left the
+    /// engine's booking nothing to repay and reverted the liquidation. Now the booking comes first.
+    function test_repayWholePositionInCallback_landsOnTheBookedTranche() public {
+        _repayInCallback(type(uint256).max);
+        assertEq(vault.debtAssetsOf(positionId), 0, "the attacker repaid the rest with its own tokens");
+    }
+
+    /// @dev Old order: a partial repayment from the callback made the booking come out short
+    /// (`PositionChangedDuringCallback`). Now it is a repayment on top of the booked tranche.
+    function test_partialRepayInCallback_landsOnTheBookedTranche() public {
+        uint256 debtNow = vault.debtAssetsOf(positionId);
+        uint256 extra = (debtNow - engine.previewLiquidation(positionId).repaidAssets) / 2;
+        uint256 debtAfterTranche = _repayInCallback(extra);
+        assertApproxEqAbs(vault.debtAssetsOf(positionId), debtAfterTranche - extra, 1, "both repayments count");
     }
 
     /// @dev Under water: adding collateral in the callback blocks the bad-debt close, so the whole liquidation

@@ -86,17 +86,20 @@ contract LiquidationEngineStateTest is EngineBaseTest {
         assertEq(state.openTrancheAssets, 0);
     }
 
-    /// The liquidatable clock is set from the ratio after the repayment as the vault holds it after the callback,
-    /// not predicted before the callback: a top-up inside the callback that makes the position healthy leaves no
-    /// clock (a predicted clock would start the time bonus for a position that is not liquidatable).
-    function test_liquidate_aTopUpInsideTheCallbackLeavesNoLiquidatableClock() public {
+    /// The liquidatable clock is set from the ratio the tranche's booking leaves, before the callback (the state is
+    /// stored with the booking, before any token moves). A top-up inside the callback is then like any other top-up:
+    /// it does not clear the clock by itself, and `flagLiquidatable` (anyone) clears it.
+    function test_liquidate_aTopUpInsideTheCallbackIsLikeAnyTopUp_flagClearsTheClock() public {
         ToppingUpKeeper keeper = new ToppingUpKeeper(engine, vault, quote, collateral, 10e18);
         keeper.liquidate(positionId);
         (uint256 since, uint256 last, uint256 count, ) = _bits(positionId);
-        assertEq(since, 0, "healthy after the callback's top-up");
-        assertEq(last, block.timestamp, "the tranche still starts the grace window");
+        assertEq(since, block.timestamp, "the booking left the position below maintenance");
+        assertEq(last, block.timestamp, "the tranche starts the grace window");
         assertEq(count, 1);
-        assertGe(vault.positionHealth(positionId).ratio, 1.2e18, "above maintenance");
+        assertGe(vault.positionHealth(positionId).ratio, 1.2e18, "above maintenance after the top-up");
+        engine.flagLiquidatable(positionId);
+        (since, , , ) = _bits(positionId);
+        assertEq(since, 0, "flagging a healthy position clears the clock");
     }
 
     function test_flagLiquidatable_writesTheClockIntoTheVaultAndKeepsTheRest() public {

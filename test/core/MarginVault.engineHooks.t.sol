@@ -5,9 +5,10 @@ import {Vm} from "forge-std/Vm.sol";
 
 import {IMarginVault} from "../../contracts/interfaces/IMarginVault.sol";
 import {ILendingPool} from "../../contracts/interfaces/ILendingPool.sol";
+import {SharesMath} from "../../contracts/libraries/SharesMath.sol";
 import {BaseTest} from "./BaseTest.sol";
 
-/// @notice seize, repayFor and closeBadDebt: only the liquidation engine.
+/// @notice settleTranche, repayFor, setEngineState and closeBadDebt: only the liquidation engine.
 contract MarginVaultEngineHooksTest is BaseTest {
     uint256 internal positionId;
 
@@ -17,35 +18,71 @@ contract MarginVaultEngineHooksTest is BaseTest {
         positionId = _openPosition(10e18, 20_000 * USDC);
     }
 
-    function test_seize_sendsCollateralToReceiver_withTheTokensTransferAsItsOnlyEvent() public {
-        vm.recordLogs();
+    /// @dev A settlement of 1,000 USDC repaid (shares by the vault's own rule) and 1 WETH seized, for `id`.
+    function _settle(uint256 id, uint256 seized, uint80 state, address receiver) internal returns (uint256 shares) {
+        pool.accrueInterest();
+        (, shares, ) = _repayment(id, 1_000 * USDC);
         vm.prank(ENGINE);
-        vault.seize(positionId, 1e18, OTHER);
-        // The engine's TrancheLiquidated reports a seizure: the vault adds no event of its own.
-        Vm.Log[] memory logs = vm.getRecordedLogs();
-        assertEq(logs.length, 1);
-        assertEq(logs[0].emitter, address(collateral));
-        assertEq(logs[0].topics[0], keccak256("Transfer(address,address,uint256)"));
-        assertEq(collateral.balanceOf(OTHER), 1e18);
-        assertEq(vault.position(positionId).collateralAssets, 9e18);
-        assertEq(vault.market(marketId).totalCollateralAssets, 9e18);
+        vault.settleTranche(id, 1_000 * USDC, shares, seized, 0, 0, state, receiver);
     }
 
-    function test_seize_revertsForAnyoneElse() public {
+    function _repayment(uint256 id, uint256 assets) internal view returns (uint256, uint256, uint256) {
+        return
+            SharesMath.repayment(
+                assets,
+                vault.position(id).debtShares,
+                pool.totalBorrowAssets(),
+                pool.totalBorrowShares()
+            );
+    }
+
+    function test_settleTranche_booksSeizureRepaymentAndState_thenSendsTheCollateral_eventsFirst() public {
+        uint256 cashBefore = pool.cashAssets();
+        uint256 debtBefore = vault.debtAssetsOf(positionId);
+        IMarginVault.Position memory before = vault.position(positionId);
+        (, uint256 shares, uint256 debtLeft) = _repayment(positionId, 1_000 * USDC);
+        vm.recordLogs();
+        _settle(positionId, 1e18, 12_345, OTHER);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        // The vault's Repay and the pool's booking come before the only token movement, the collateral's Transfer.
+        assertEq(logs[0].emitter, address(vault));
+        assertEq(logs[0].topics[0], IMarginVault.Repay.selector);
+        Vm.Log memory last = logs[logs.length - 1];
+        assertEq(last.emitter, address(collateral));
+        assertEq(last.topics[0], keccak256("Transfer(address,address,uint256)"));
+        for (uint256 i = 0; i < logs.length - 1; ++i) assertTrue(logs[i].emitter != address(quote), "no quote moved");
+        IMarginVault.Position memory p = vault.position(positionId);
+        assertEq(collateral.balanceOf(OTHER), 1e18);
+        assertEq(p.collateralAssets, 9e18);
+        assertEq(vault.market(marketId).totalCollateralAssets, 9e18);
+        assertEq(p.debtShares, before.debtShares - shares);
+        assertEq(vault.market(marketId).totalDebtShares, before.debtShares - shares);
+        assertEq(vault.debtAssetsOf(positionId), debtLeft, "the debt left is the rule's");
+        assertLt(debtLeft, debtBefore);
+        assertEq(p.engineState, 12_345, "the engine's bits stored with the booking");
+        assertEq(p.owner, before.owner, "owner kept");
+        assertEq(p.marketId, before.marketId, "market kept");
+        assertEq(pool.cashAssets(), cashBefore + 1_000 * USDC, "booked as the pool's cash; the engine pulls it later");
+    }
+
+    function test_settleTranche_withNothingSeizedMovesNoToken() public {
+        vm.recordLogs();
+        _settle(positionId, 0, 1, OTHER);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i = 0; i < logs.length; ++i) assertTrue(logs[i].emitter != address(collateral), "no transfer");
+        assertEq(vault.position(positionId).collateralAssets, 10e18);
+    }
+
+    function test_settleTranche_revertsForAnyoneElse() public {
         vm.prank(BORROWER);
         vm.expectRevert(abi.encodeWithSelector(IMarginVault.OnlyLiquidationEngine.selector, BORROWER));
-        vault.seize(positionId, 1e18, BORROWER);
+        vault.settleTranche(positionId, 1, 1, 1e18, 0, 0, 0, BORROWER);
     }
 
-    function test_seize_revertsOnBadInput() public {
-        vm.startPrank(ENGINE);
-        vm.expectRevert(IMarginVault.ZeroAmount.selector);
-        vault.seize(positionId, 0, OTHER);
-        vm.expectRevert(IMarginVault.ZeroAddress.selector);
-        vault.seize(positionId, 1, address(0));
+    function test_settleTranche_revertsOnMoreCollateralThanThePositionHas() public {
+        vm.prank(ENGINE);
         vm.expectRevert(abi.encodeWithSelector(IMarginVault.InsufficientCollateral.selector, positionId, 11e18, 10e18));
-        vault.seize(positionId, 11e18, OTHER);
-        vm.stopPrank();
+        vault.settleTranche(positionId, 1, 1, 11e18, 0, 0, 0, OTHER);
     }
 
     function test_repayFor_booksTheEnginesPrepaidRepaymentWithoutMinDebtCheckOrTransfer() public {
@@ -102,11 +139,12 @@ contract MarginVaultEngineHooksTest is BaseTest {
         vault.repayFor(positionId, 1, 0, 0);
     }
 
-    /// @dev Seizes all of the position's collateral, as the engine does before closing for bad debt.
+    /// @dev Seizes all of the position's collateral (repaying nothing), as the engine's settlement does before it
+    /// closes for bad debt.
     function _seizeAll(uint256 id) internal {
         uint256 collateralAssets = vault.position(id).collateralAssets; // read before the prank, which one call uses
         vm.prank(ENGINE);
-        vault.seize(id, collateralAssets, OTHER);
+        vault.settleTranche(id, 0, 0, collateralAssets, 0, 0, 0, OTHER);
     }
 
     function test_closeBadDebt_burnsSharesLowersLenderAssetsAndClosesThePosition() public {

@@ -241,7 +241,7 @@ contract MarginVaultGovernanceTest is BaseTest {
         vm.expectRevert();
         vault.createMarket(IERC20(address(collateral)), pool, oracle, p);
         vm.expectRevert();
-        vault.seize(1, 1, GUARDIAN);
+        vault.settleTranche(1, 0, 0, 1, 0, 0, 0, GUARDIAN);
         vm.stopPrank();
     }
 

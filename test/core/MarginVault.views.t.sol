@@ -48,7 +48,7 @@ contract MarginVaultViewsTest is BaseTest {
         vm.prank(BORROWER);
         vault.setOperator(ENGINE, true); // irrelevant; the engine seizes below
         vm.prank(ENGINE);
-        vault.seize(positionId, 10e18, ENGINE);
+        vault.settleTranche(positionId, 0, 0, 10e18, 0, 0, 0, ENGINE);
         assertEq(vault.positionHealth(positionId).liquidationPrice, type(uint256).max);
     }
 
