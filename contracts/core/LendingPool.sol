@@ -346,7 +346,6 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
         shares = SharesMath.toSharesUp(assets, borrowAssets, borrowShares);
         (_cashAssets, _totalBorrowAssets) = (uint128(cash - assets), (borrowAssets + assets).toUint128());
         _totalBorrowShares = (borrowShares + shares).toUint128();
-        emit Borrow(receiver, assets, shares);
         IERC20(asset()).safeTransfer(receiver, assets);
     }
 
@@ -368,7 +367,6 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
             (_cashAssets + assets + toReserves + toLenders).toUint128(),
             uint128(borrowAssets - Math.min(assets, borrowAssets))
         );
-        emit Repay(assets, shares);
         if (toReserves + toLenders > 0) {
             if (toReserves > 0) _reserveAssets = (_reserveAssets + toReserves).toUint128();
             emit CollectFee(toReserves, toLenders);

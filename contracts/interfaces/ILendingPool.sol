@@ -20,10 +20,8 @@ interface ILendingPool is IERC4626 {
     /// @param reserveAssets Part of it set aside for the insurance fund.
     /// @param borrowRatePerSecond Rate used (WAD per second).
     event AccrueInterest(uint256 interestAssets, uint256 reserveAssets, uint256 borrowRatePerSecond);
-    /// @notice Emitted when the vault borrows.
-    event Borrow(address indexed receiver, uint256 assets, uint256 shares);
-    /// @notice Emitted when the vault repays.
-    event Repay(uint256 assets, uint256 shares);
+    // No Borrow or Repay event: the pool lends only to the vault, whose `Borrow` and `Repay` (with the position,
+    // the payer or receiver, the assets and the shares) record every one in the same call.
     /// @notice Emitted when a liquidation's protocol fee is booked with its repayment (`repay`).
     event CollectFee(uint256 toReserves, uint256 toLenders);
     /// @notice Emitted when bad debt is written off: reserves absorb first, lenders the rest (the share price falls).
