@@ -204,7 +204,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         if (keeper == p.owner || context.keeperIsOperator) revert SelfLiquidation(positionId, keeper);
 
         Plan memory plan = _plan(positionId, context);
-        _boundByMaxRepay(positionId, plan, maxRepayAssets);
+        (plan.tranche, plan.protocolFee) = _boundedByMaxRepay(positionId, plan, maxRepayAssets);
         repaidAssets = plan.tranche.repaidAssets;
         seizedAssets = plan.tranche.seizedAssets;
         // What the repayment burns and leaves, by the vault's own rule, at the totals this transaction accrued (no
@@ -306,7 +306,17 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         IOracle.PriceStatus status;
         (plan.price, status) = plan.oracle.updatePrice();
         if (status == IOracle.PriceStatus.Invalid) revert InvalidPrice(plan.marketId);
-        Reason reason = _size(positionId, p, plan);
+        (Reason reason, LiquidationRules.TranchePlan memory planned, TrancheState memory history, bool sinkSet) = _size(
+            positionId,
+            p,
+            plan
+        );
+        (plan.tranche, plan.protocolFee, plan.openTranche) = (
+            planned.tranche,
+            planned.protocolFee,
+            planned.openTranche
+        );
+        (plan.sizedAssets, plan.history, plan.feeSinkSet) = (planned.tranche.repaidAssets, history, sinkSet);
         _revertFor(reason, positionId, plan);
     }
 
@@ -318,19 +328,21 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         plan.params = vault.riskParams(marketId);
     }
 
-    /// @dev Sizes the tranche in `plan` (price and debt already set) with the planner and says whether it may run
-    /// now.
+    /// @dev Sizes the tranche for `plan`'s market, price and debt with the planner: the planned tranche and whether it
+    /// may run now, the position's tranche history and whether the market has a fee sink. Reads `plan`, writes
+    /// nothing.
     function _size(
         uint256 positionId,
         IMarginVault.Position memory p,
         Plan memory plan
-    ) internal view returns (Reason) {
-        if (plan.debtAssets == 0) return Reason.NoDebt;
-        TrancheState memory state = _stateOf(positionId, p.engineState);
-        plan.history = state;
+    ) internal view returns (Reason, LiquidationRules.TranchePlan memory, TrancheState memory, bool) {
+        if (plan.debtAssets == 0) {
+            LiquidationRules.TranchePlan memory none;
+            return (Reason.NoDebt, none, plan.history, false);
+        }
+        TrancheState memory history = _stateOf(positionId, p.engineState);
         IMarginVault.RiskParams memory params = plan.params;
         Window memory w = _windows[plan.marketId];
-        plan.feeSinkSet = w.feeSinkSet;
         (uint256 windowStart_, uint256 liquidatedAssets) = LiquidationRules.currentWindow(
             w.start,
             w.liquidatedAssets,
@@ -341,23 +353,17 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
                 collateralAssets: p.collateralAssets,
                 debtAssets: plan.debtAssets,
                 price: plan.price,
-                history: state,
+                history: history,
                 params: RiskParamsLib.toTrancheParams(params),
                 keeperShare: params.keeperShare,
                 trancheCooldown: params.trancheCooldown,
                 windowStart: windowStart_,
                 windowRemaining: LiquidationRules.windowRemaining(liquidatedAssets, params.windowLimit),
                 timeBonusPerSecond: w.timeBonusPerSecond,
-                outage: _outageFor(state, plan.oracle)
+                outage: _outageFor(history, plan.oracle)
             })
         );
-        (plan.tranche, plan.protocolFee, plan.openTranche) = (
-            planned.tranche,
-            planned.protocolFee,
-            planned.openTranche
-        );
-        plan.sizedAssets = planned.tranche.repaidAssets;
-        return planned.reason;
+        return (planned.reason, planned, history, w.feeSinkSet);
     }
 
     function _revertFor(Reason reason, uint256 positionId, Plan memory plan) internal view {
@@ -373,18 +379,27 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     /// @dev A keeper may repay less than the tranche, as long as it leaves no dust; then no bad debt is realized, and
     /// the tranche is `Partial` whatever it was sized as, since debt of at least `minDebt` is left (so
     /// `TrancheLiquidated.fullClose` is false).
-    function _boundByMaxRepay(uint256 positionId, Plan memory plan, uint256 maxRepayAssets) internal pure {
-        if (maxRepayAssets >= plan.tranche.repaidAssets) return;
+    function _boundedByMaxRepay(
+        uint256 positionId,
+        Plan memory plan,
+        uint256 maxRepayAssets
+    ) internal pure returns (TrancheMath.Tranche memory, uint256) {
+        TrancheMath.Tranche memory sized = plan.tranche;
+        if (maxRepayAssets >= sized.repaidAssets) return (sized, plan.protocolFee);
         uint256 debtLeft = plan.debtAssets - maxRepayAssets;
         if (debtLeft < plan.params.minDebt) revert LeavesDust(positionId, debtLeft, plan.params.minDebt);
-        plan.tranche.repaidAssets = maxRepayAssets;
-        plan.tranche.seizedAssets = Math.min(
-            TrancheMath.seizedAssetsDown(maxRepayAssets, plan.tranche.bonus, plan.price),
-            plan.tranche.seizedAssets
-        );
-        plan.tranche.badDebtAssets = 0;
-        plan.tranche.kind = TrancheMath.TrancheKind.Partial;
-        plan.protocolFee = TrancheMath.protocolFeeUp(maxRepayAssets, plan.tranche.bonus, plan.params.keeperShare);
+        TrancheMath.Tranche memory tranche = TrancheMath.Tranche({
+            kind: TrancheMath.TrancheKind.Partial,
+            ratioBefore: sized.ratioBefore,
+            bonus: sized.bonus,
+            repaidAssets: maxRepayAssets,
+            seizedAssets: Math.min(
+                TrancheMath.seizedAssetsDown(maxRepayAssets, sized.bonus, plan.price),
+                sized.seizedAssets
+            ),
+            badDebtAssets: 0
+        });
+        return (tranche, TrancheMath.protocolFeeUp(maxRepayAssets, sized.bonus, plan.params.keeperShare));
     }
 
     /// @dev A complete tranche (it repaid everything sized) starts the grace window and closes any open remainder.
@@ -479,15 +494,17 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             return preview;
         }
         plan.debtAssets = vault.debtAssetsOf(positionId);
-        preview.reason = _size(positionId, p, plan);
-        preview.kind = plan.tranche.kind;
-        preview.ratioBefore = plan.tranche.ratioBefore;
-        preview.bonus = plan.tranche.bonus;
-        preview.repaidAssets = plan.tranche.repaidAssets;
-        preview.seizedAssets = plan.tranche.seizedAssets;
-        preview.protocolFee = plan.protocolFee;
-        preview.badDebtAssets = plan.tranche.badDebtAssets;
-        preview.fullClose = LiquidationRules.closesWholeDebt(plan.tranche.kind);
+        LiquidationRules.TranchePlan memory planned;
+        (preview.reason, planned, , ) = _size(positionId, p, plan);
+        TrancheMath.Tranche memory t = planned.tranche;
+        preview.kind = t.kind;
+        preview.ratioBefore = t.ratioBefore;
+        preview.bonus = t.bonus;
+        preview.repaidAssets = t.repaidAssets;
+        preview.seizedAssets = t.seizedAssets;
+        preview.protocolFee = planned.protocolFee;
+        preview.badDebtAssets = t.badDebtAssets;
+        preview.fullClose = LiquidationRules.closesWholeDebt(t.kind);
     }
 
     /// @inheritdoc ILiquidationEngine
