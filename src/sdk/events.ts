@@ -47,9 +47,8 @@ export interface SluiceEventArgs {
     AccrueInterest: Pool.AccrueInterestEvent.OutputObject;
     Deposit: Pool.DepositEvent.OutputObject;
     Withdraw: Pool.WithdrawEvent.OutputObject;
-    Borrow: Pool.BorrowEvent.OutputObject;
-    Repay: Pool.RepayEvent.OutputObject;
     Donate: Pool.DonateEvent.OutputObject;
+    CollectFee: Pool.CollectFeeEvent.OutputObject;
     WriteOff: Pool.WriteOffEvent.OutputObject;
     SweepReserves: Pool.SweepReservesEvent.OutputObject;
     Transfer: Pool.TransferEvent.OutputObject;

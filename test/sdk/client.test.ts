@@ -166,7 +166,11 @@ describe("SDK client, registry, errors and events", function () {
     if (receipt === null) throw new Error("no receipt");
     const events = decodeSluiceLogs(receipt.logs, registry);
     const names = events.map((e) => `${e.contract}.${String(e.name)}`);
-    expect(names).to.include.members(["MarginVault.Repay", "LiquidationEngine.TrancheLiquidated"]);
+    expect(names).to.include.members([
+      "MarginVault.Repay",
+      "LendingPool.CollectFee",
+      "LiquidationEngine.TrancheLiquidated",
+    ]);
     // The pool's bookings are recorded by the vault's events only (the pool lends to the vault alone).
     expect(names).to.not.include("LendingPool.Repay");
     const tranche = events.find((e) => e.contract === "LiquidationEngine" && e.name === "TrancheLiquidated");
