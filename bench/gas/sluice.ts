@@ -69,12 +69,6 @@ export async function deploySluice(world: World): Promise<SluiceBench> {
   const { pool, vault, engine } = await deploySluiceCore(admin, {
     quote: await world.usdc.getAddress(),
     admin: adminAddress,
-    curve: {
-      baseRatePerYear: 0n,
-      slope1PerYear: 4n * 10n ** 16n,
-      slope2PerYear: 6n * 10n ** 17n,
-      kink: 8n * 10n ** 17n,
-    },
     reserveRecipient: adminAddress,
     factories: PRODUCTION_CORE_FACTORIES,
   });

@@ -90,7 +90,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         uint256 feeToLenders;
         uint256 feeToSink;
         uint256 debtAssetsLeft;
-        uint256 collateralAssetsLeft;
+        uint256 ratioAfter;
     }
 
     /// @param vault_ The MarginVault.
@@ -215,7 +215,11 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             plan.borrowAssets,
             plan.borrowShares
         );
-        plan.collateralAssetsLeft = p.collateralAssets - seizedAssets;
+        // The ratio the booking leaves (maximal for a bad-debt close, which deletes the position).
+        plan.ratioAfter =
+            plan.tranche.badDebtAssets > 0
+                ? TrancheMath.ratioDown(0, plan.price, 0)
+                : TrancheMath.ratioDown(p.collateralAssets - seizedAssets, plan.price, plan.debtAssetsLeft);
 
         uint80 state = _recordTranche(positionId, plan);
         _emitTranche(positionId, keeper, plan);
@@ -270,8 +274,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         );
     }
 
-    /// @dev Emits the tranche, with the ratio the booking leaves (maximal for a bad-debt close, which deletes the
-    /// position).
+    /// @dev Emits the tranche, with the ratio the booking leaves.
     function _emitTranche(uint256 positionId, address keeper, Plan memory plan) internal {
         emit TrancheLiquidated(
             positionId,
@@ -281,16 +284,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             plan.tranche.bonus,
             plan.protocolFee,
             plan.tranche.ratioBefore,
-            _ratioAfter(plan),
+            plan.ratioAfter,
             LiquidationRules.closesWholeDebt(plan.tranche.kind)
         );
-    }
-
-    function _ratioAfter(Plan memory plan) internal pure returns (uint256) {
-        return
-            plan.tranche.badDebtAssets > 0
-                ? TrancheMath.ratioDown(0, plan.price, 0)
-                : TrancheMath.ratioDown(plan.collateralAssetsLeft, plan.price, plan.debtAssetsLeft);
     }
 
     /// @dev Accrues, prices and sizes the tranche; reverts with the reason it cannot happen.
@@ -422,7 +418,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             state.openTrancheAssets = 0;
             if (wasOpen) delete _openTranches[positionId];
         }
-        if (_ratioAfter(plan) >= plan.params.maintenanceRatio) state.liquidatableSince = 0;
+        if (plan.ratioAfter >= plan.params.maintenanceRatio) state.liquidatableSince = 0;
         else if (state.liquidatableSince == 0) state.liquidatableSince = uint40(block.timestamp);
         // Full closes at or below the full-liquidation ratio bypass the window and do not use it up.
         if (plan.tranche.kind != TrancheMath.TrancheKind.FullClose) _useWindow(plan, repaidAssets);
@@ -469,7 +465,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         uint256 badDebt = plan.debtAssetsLeft;
         uint256 covered = insuranceFund.coverBadDebt(quote, badDebt);
         if (covered > 0) {
-            vault.repayFor(positionId, covered, 0, 0);
+            vault.repayFor(positionId, covered);
             quote.safeTransfer(address(plan.pool), covered);
         }
         (, uint256 socialized) = vault.closeBadDebt(positionId);

@@ -268,7 +268,7 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         uint256 positionId,
         uint256 assets
     ) external nonReentrant returns (uint256 repaidAssets, uint256 shares) {
-        (repaidAssets, shares, ) = _repay(positionId, assets, true, 0, 0);
+        (repaidAssets, shares) = _repay(positionId, assets, true);
     }
 
     /// @inheritdoc IMarginVault
@@ -326,17 +326,9 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
     /// @inheritdoc IMarginVault
     function repayFor(
         uint256 positionId,
-        uint256 assets,
-        uint256 feeToReserves,
-        uint256 feeToLenders
-    )
-        external
-        onlyLiquidationEngine
-        nonReentrant
-        returns (uint256 repaidAssets, uint256 shares, uint256 debtAssetsLeft, uint256 collateralAssets)
-    {
-        (repaidAssets, shares, debtAssetsLeft) = _repay(positionId, assets, false, feeToReserves, feeToLenders);
-        collateralAssets = _positions[positionId].collateralAssets;
+        uint256 assets
+    ) external onlyLiquidationEngine nonReentrant returns (uint256 repaidAssets, uint256 shares) {
+        return _repay(positionId, assets, false);
     }
 
     /// @inheritdoc IMarginVault
@@ -500,16 +492,13 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
     // ------------------------------------------------------------------ internals
 
     /// @dev Repays for the caller. `byUser`: a user's repayment must leave 0 or at least `minDebt` and is pulled from
-    /// the caller here; the liquidation engine (`byUser` false) delivers its own, with the fee's pool shares, to the
-    /// pool right after this call.
-    /// `debtAssetsLeft` is the position's debt after the repayment, converted at the pool's totals after it.
+    /// the caller here; the liquidation engine (`byUser` false, the insurance fund's cover of a bad debt) delivers
+    /// its own to the pool right after this call.
     function _repay(
         uint256 positionId,
         uint256 assets,
-        bool byUser,
-        uint256 feeToReserves,
-        uint256 feeToLenders
-    ) internal returns (uint256 repaidAssets, uint256 shares, uint256 debtAssetsLeft) {
+        bool byUser
+    ) internal returns (uint256 repaidAssets, uint256 shares) {
         Position storage p = _requirePosition(positionId);
         if (assets == 0) revert ZeroAmount();
         uint256 positionShares = p.debtShares;
@@ -517,12 +506,7 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         MarketSlots storage m = _markets[p.marketId];
         ILendingPool pool = ILendingPool(_configAddress(m, CONFIG_POOL));
         (uint256 borrowAssets, uint256 borrowShares) = pool.accrueInterest();
-        (repaidAssets, shares, debtAssetsLeft) = SharesMath.repayment(
-            assets,
-            positionShares,
-            borrowAssets,
-            borrowShares
-        );
+        (repaidAssets, shares, ) = SharesMath.repayment(assets, positionShares, borrowAssets, borrowShares);
         if (shares < positionShares) {
             // A partial repayment (of less than the debt).
             if (shares == 0) revert RepayTooSmall(positionId, assets);
@@ -540,7 +524,7 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         if (byUser) {
             TransferLib.pullExact(IERC20(_configAddress(m, CONFIG_QUOTE)), msg.sender, address(pool), repaidAssets);
         }
-        pool.repay(shares, repaidAssets, feeToReserves, feeToLenders);
+        pool.repay(shares, repaidAssets, 0, 0);
     }
 
     /// @dev Needs a valid primary price and `ratio >= initialRatio` at `debtAssets`.

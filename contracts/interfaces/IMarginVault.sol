@@ -292,17 +292,7 @@ interface IMarginVault {
     /// only: the part of a bad debt the insurance fund covers, which the engine sends to the pool.
     /// @return repaidAssets Assets booked as repaid (the debt, if `assets` exceeds it).
     /// @return shares Borrow shares burned.
-    /// @return debtAssetsLeft The position's debt after the repayment, at the pool's totals after it (rounded up), so
-    /// the engine needs no second read for the ratio it reports.
-    /// @return collateralAssets The position's collateral now (after anything the tranche's callback added).
-    /// @param feeToReserves Protocol fee delivered with the repayment, booked as the pool's reserves.
-    /// @param feeToLenders Protocol fee delivered with the repayment, donated to the pool's lenders.
-    function repayFor(
-        uint256 positionId,
-        uint256 assets,
-        uint256 feeToReserves,
-        uint256 feeToLenders
-    ) external returns (uint256 repaidAssets, uint256 shares, uint256 debtAssetsLeft, uint256 collateralAssets);
+    function repayFor(uint256 positionId, uint256 assets) external returns (uint256 repaidAssets, uint256 shares);
 
     /// @notice Stores the liquidation engine's 80 bits for a position (`Position.engineState`). Liquidation engine
     /// only; no event (the engine's own events say what changed).

@@ -31,6 +31,14 @@ export interface RateCurve {
   kink: bigint;
 }
 
+/** The example curve (deploy/parameters/localhost.json5): 0 % base, 4 % a year at the 80 % kink, +60 % above it. */
+export const DEFAULT_RATE_CURVE: RateCurve = {
+  baseRatePerYear: 0n,
+  slope1PerYear: 4n * 10n ** 16n,
+  slope2PerYear: 6n * 10n ** 17n,
+  kink: 8n * 10n ** 17n,
+};
+
 /** The contracts {@link deploySluiceCore} creates. */
 export type CoreContract = "InterestRateModel" | "InsuranceFund" | "MarginVault" | "LendingPool" | "LiquidationEngine";
 
@@ -62,8 +70,8 @@ export interface CoreOptions {
   quote: string;
   /** Holder of every role (admin, risk manager, guardian) of the pool, the fund, the vault and the engine. */
   admin: string;
-  /** The rate curve. */
-  curve: RateCurve;
+  /** The rate curve; default {@link DEFAULT_RATE_CURVE}. */
+  curve?: RateCurve;
   /** Share of interest kept as reserves (WAD); default 10 %. */
   reserveFactor?: bigint;
   /** Where the pool sweeps its reserves; default the insurance fund. */
@@ -92,7 +100,8 @@ export async function deploySluiceCore(deployer: Signer, options: CoreOptions): 
     await contract.waitForDeployment();
     return contract as unknown as T;
   };
-  const { admin, curve } = options;
+  const { admin } = options;
+  const curve = options.curve ?? DEFAULT_RATE_CURVE;
   const irm = await deploy<InterestRateModel>("InterestRateModel", [
     curve.baseRatePerYear,
     curve.slope1PerYear,

@@ -96,12 +96,6 @@ export async function deployLocalSluice(deployer: Signer, options: LocalSluiceOp
   const { pool, vault, engine, fund } = await deploySluiceCore(deployer, {
     quote: await usdc.getAddress(),
     admin,
-    curve: {
-      baseRatePerYear: 0n,
-      slope1PerYear: 4n * 10n ** 16n,
-      slope2PerYear: 6n * 10n ** 17n,
-      kink: 8n * 10n ** 17n,
-    },
   });
   await (
     await vault.createMarket(

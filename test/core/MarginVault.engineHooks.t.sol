@@ -94,10 +94,8 @@ contract MarginVaultEngineHooksTest is BaseTest {
         vm.expectEmit(true, true, false, false, address(vault));
         emit IMarginVault.Repay(positionId, ENGINE, 0, 0);
         vm.prank(ENGINE);
-        (uint256 repaid, , uint256 debtLeft, uint256 collateralLeft) = vault.repayFor(positionId, 19_950 * USDC, 0, 0);
+        (uint256 repaid, ) = vault.repayFor(positionId, 19_950 * USDC);
         assertEq(repaid, 19_950 * USDC);
-        assertEq(debtLeft, 50 * USDC, "the debt left, at the totals after the repayment");
-        assertEq(collateralLeft, vault.position(positionId).collateralAssets, "the collateral as it stands");
         assertEq(vault.debtAssetsOf(positionId), 50 * USDC, "the engine handles dust itself");
         assertEq(pool.cashAssets(), cashBefore + 19_950 * USDC, "booked as the pool's cash");
         assertEq(quote.balanceOf(ENGINE), engineBalance, "nothing pulled from the engine");
@@ -128,7 +126,7 @@ contract MarginVaultEngineHooksTest is BaseTest {
     function test_repayFor_aboveTheDebtBooksTheDebt() public {
         uint256 debt = vault.debtAssetsOf(positionId);
         vm.prank(ENGINE);
-        (uint256 repaid, , , ) = vault.repayFor(positionId, debt + 1, 0, 0);
+        (uint256 repaid, ) = vault.repayFor(positionId, debt + 1);
         assertEq(repaid, debt);
         assertEq(vault.position(positionId).debtShares, 0);
     }
@@ -136,7 +134,7 @@ contract MarginVaultEngineHooksTest is BaseTest {
     function test_repayFor_revertsForAnyoneElse() public {
         vm.prank(OTHER);
         vm.expectRevert(abi.encodeWithSelector(IMarginVault.OnlyLiquidationEngine.selector, OTHER));
-        vault.repayFor(positionId, 1, 0, 0);
+        vault.repayFor(positionId, 1);
     }
 
     /// @dev Seizes all of the position's collateral (repaying nothing), as the engine's settlement does before it

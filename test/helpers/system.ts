@@ -4,7 +4,7 @@
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 
-import { deploySluiceCore } from "../../src/deploy/core.js";
+import { DEFAULT_RATE_CURVE, deploySluiceCore } from "../../src/deploy/core.js";
 import { DEFAULT_RISK_PARAMS } from "../../src/devchain/deploySluice.js";
 import { parseRegistry, type Registry } from "../../src/sdk/registry.js";
 
@@ -48,7 +48,7 @@ export interface SluiceSystem {
 export async function deploySystem(
   ethers: HardhatEthers,
   lentAssets: bigint,
-  slopes: readonly [bigint, bigint] = [4n * 10n ** 16n, 6n * 10n ** 17n],
+  slopes: readonly [bigint, bigint] = [DEFAULT_RATE_CURVE.slope1PerYear, DEFAULT_RATE_CURVE.slope2PerYear],
 ): Promise<SluiceSystem> {
   const [admin] = await ethers.getSigners();
   if (admin === undefined) throw new Error("no signer");
@@ -58,7 +58,7 @@ export async function deploySystem(
   const { pool, vault, fund, engine } = await deploySluiceCore(admin, {
     quote: await quote.getAddress(),
     admin: admin.address,
-    curve: { baseRatePerYear: 0n, slope1PerYear: slopes[0], slope2PerYear: slopes[1], kink: 8n * 10n ** 17n },
+    curve: { ...DEFAULT_RATE_CURVE, slope1PerYear: slopes[0], slope2PerYear: slopes[1] },
     reserveRecipient: admin.address,
   });
   await vault.createMarket(
