@@ -336,8 +336,8 @@ Sluice). Every actor holds a dust balance of both tokens and approves once witho
 transaction pays for a balance or allowance going between zero and non-zero; a warm-up borrower opens a position
 in each protocol first, so no measured transaction pays for a market's first borrow.
 
-- **Sluice**: the \`production\` build (\`hardhat.production.config.ts\`: solc ${m.solc}, optimizer 10,000 runs, no
-  viaIR, cancun) — the real ChainlinkOracle, InterestRateModel, LendingPool, MarginVault, InsuranceFund and
+- **Sluice**: the \`production\` build (\`hardhat.production.config.ts\`: solc ${m.solc}, optimizer 10,000 runs, the
+  IR pipeline for every contract but MarginVault, cancun) — the real ChainlinkOracle, InterestRateModel, LendingPool, MarginVault, InsuranceFund and
   LiquidationEngine with ARCHITECTURE.md's example parameters (maintenance 1.2, target 1.25, full close at or below
   1.08, bonus 2–6 %, at most 25 % of the debt per tranche).
 - **Morpho Blue** 1.0.0: compiled from the \`@morpho-org/morpho-blue\` npm source with its own settings (solc

@@ -30,8 +30,10 @@ import {
   sluiceLiquidateMany,
   sluiceOpenBatch,
   sluiceOpenVictims,
+  sluiceOutcome,
   sluiceUserOps,
   type SluiceBench,
+  type SluiceBuild,
 } from "./sluice.js";
 import { deployWorld, setEthPrice, type World } from "./world.js";
 
@@ -57,12 +59,16 @@ export interface GasComparison {
   batches: BatchGas[];
   /** `eth_estimateGas` of the two lens reads over one page, and the page size. */
   lens: { page: number; positionsOfMarket: number; liquidatablePositions: number };
+  /** What Sluice's scenario left on chain (`sluiceOutcome`), measured before the anchors run. */
+  sluiceOutcome: Record<string, string>;
 }
 
 /** Which anchors to run beside Sluice, and whether to trace the tranches for a breakdown. */
 export interface CompareOptions {
   anchors: boolean;
   breakdown?: boolean;
+  /** Sluice's build; `production` unless said. */
+  build?: SluiceBuild;
 }
 
 async function lensGas(sluice: SluiceBench, world: World, page: bigint): Promise<GasComparison["lens"]> {
@@ -129,7 +135,7 @@ export async function compareGas(chain: BenchChain, options: CompareOptions): Pr
   const liquidations = { Sluice: {}, "Morpho Blue": {}, "Aave V3": {} } as GasComparison["liquidations"];
   const traced: GasComparison["breakdowns"] = { Sluice: {}, "Morpho Blue": {}, "Aave V3": {} };
 
-  const sluice = await deploySluice(world);
+  const sluice = await deploySluice(world, options.build);
   userOps.Sluice = await sluiceUserOps(sluice, world);
   await sluiceOpenVictims(sluice, world);
   liquidations.Sluice = await liquidateAll(chain, world, (kind) => sluiceLiquidate(sluice, world, kind));
@@ -151,7 +157,8 @@ export async function compareGas(chain: BenchChain, options: CompareOptions): Pr
     batches.push({ size, gas, perPosition: Math.round(gas / size) });
   }
   const lens = await lensGas(sluice, world, 100n);
-  if (!options.anchors) return { userOps, liquidations, breakdowns: traced, batches, lens };
+  const outcome = await sluiceOutcome(sluice, world);
+  if (!options.anchors) return { userOps, liquidations, breakdowns: traced, batches, lens, sluiceOutcome: outcome };
 
   // The anchors repay what Sluice's same tranche repaid, so the tranche rows compare the same liquidation size.
   const repaid = (kind: LiquidationKind): bigint => liquidations.Sluice[kind].repaid;
@@ -179,5 +186,5 @@ export async function compareGas(chain: BenchChain, options: CompareOptions): Pr
       [await aave.pool.getAddress()]: "Pool (proxy and logic)",
     });
   }
-  return { userOps, liquidations, breakdowns: traced, batches, lens };
+  return { userOps, liquidations, breakdowns: traced, batches, lens, sluiceOutcome: outcome };
 }

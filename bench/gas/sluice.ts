@@ -1,5 +1,6 @@
 /**
- * Sluice on the shared world, deployed from the `production` build (optimizer on, 10,000 runs): the real
+ * Sluice on the shared world, deployed from the `production` build (optimizer on, 10,000 runs, the IR pipeline but
+ * for MarginVault; or from the test build, to check that both builds do the same): the real
  * ChainlinkOracle over the shared feeds, InterestRateModel, LendingPool, MarginVault, InsuranceFund,
  * LiquidationEngine and PositionLens, with the example risk parameters of ARCHITECTURE.md (maintenance 1.2,
  * target 1.25, full close at 1.08, bonus 2–6 %, 25 % of the debt per tranche at most).
@@ -7,14 +8,16 @@
 import { MaxUint256, ZeroAddress } from "ethers";
 
 import { DEFAULT_RISK_PARAMS } from "../../src/devchain/deploySluice.js";
-import type {
-  ChainlinkOracle,
-  LendingPool,
-  LiquidationEngine,
-  MarginVault,
-  PositionLens,
+import {
+  ChainlinkOracle__factory,
+  PositionLens__factory,
+  type ChainlinkOracle,
+  type LendingPool,
+  type LiquidationEngine,
+  type MarginVault,
+  type PositionLens,
 } from "../../typechain-types/index.js";
-import { deploySluiceCore } from "../../src/deploy/core.js";
+import { TEST_BUILD_FACTORIES, deploySluiceCore } from "../../src/deploy/core.js";
 import { PRODUCTION_CORE_FACTORIES, deployArtifact, sluiceArtifact } from "../lib/artifacts.js";
 import {
   LENT,
@@ -47,36 +50,55 @@ export interface SluiceBench {
   victims: Record<Victim, bigint>;
 }
 
-/** Deploys Sluice with one WETH/USDC market and `LENT` USDC lent by the admin; the keeper may spend its USDC. */
-export async function deploySluice(world: World): Promise<SluiceBench> {
+/**
+ * Which compiled Sluice to deploy: `production` (artifacts-production/, what a deployment ships and what the gas
+ * figures measure) or `test` (the unoptimized build the test suite runs on, through TypeChain).
+ */
+export type SluiceBuild = "production" | "test";
+
+/**
+ * Deploys Sluice with one WETH/USDC market and `LENT` USDC lent by the admin; the keeper may spend its USDC. The
+ * `production` build unless `build` says otherwise.
+ */
+export async function deploySluice(world: World, build: SluiceBuild = "production"): Promise<SluiceBench> {
   const { admin } = world;
   const adminAddress = await admin.getAddress();
-  const oracle = await deployArtifact<ChainlinkOracle>(
-    admin,
-    sluiceArtifact("contracts/oracles/ChainlinkOracle.sol", "ChainlinkOracle"),
-    [
-      await world.ethUsdFeed.getAddress(),
-      HEARTBEAT,
-      await world.usdcUsdFeed.getAddress(),
-      HEARTBEAT,
-      18,
-      6,
-      ZeroAddress,
-      0,
-    ],
-  );
+  const oracleArgs = [
+    await world.ethUsdFeed.getAddress(),
+    HEARTBEAT,
+    await world.usdcUsdFeed.getAddress(),
+    HEARTBEAT,
+    18,
+    6,
+    ZeroAddress,
+    0,
+  ] as const;
+  const oracle =
+    build === "production"
+      ? await deployArtifact<ChainlinkOracle>(
+          admin,
+          sluiceArtifact("contracts/oracles/ChainlinkOracle.sol", "ChainlinkOracle"),
+          [...oracleArgs],
+        )
+      : await new ChainlinkOracle__factory(admin).deploy(...oracleArgs);
+  await oracle.waitForDeployment();
   // Reserves to the admin, as before the shared deployer: the measured transactions are unchanged.
   const { pool, vault, engine } = await deploySluiceCore(admin, {
     quote: await world.usdc.getAddress(),
     admin: adminAddress,
     reserveRecipient: adminAddress,
-    factories: PRODUCTION_CORE_FACTORIES,
+    factories: build === "production" ? PRODUCTION_CORE_FACTORIES : TEST_BUILD_FACTORIES,
   });
-  const lens = await deployArtifact<PositionLens>(
-    admin,
-    sluiceArtifact("contracts/periphery/PositionLens.sol", "PositionLens"),
-    [await vault.getAddress(), await engine.getAddress()],
-  );
+  const lensArgs = [await vault.getAddress(), await engine.getAddress()] as const;
+  const lens =
+    build === "production"
+      ? await deployArtifact<PositionLens>(
+          admin,
+          sluiceArtifact("contracts/periphery/PositionLens.sol", "PositionLens"),
+          [...lensArgs],
+        )
+      : await new PositionLens__factory(admin).deploy(...lensArgs);
+  await lens.waitForDeployment();
   await mined(
     vault
       .connect(admin)
@@ -187,4 +209,32 @@ export async function sluiceLiquidateMany(sluice: SluiceBench, world: World, ids
   if (liquidated !== BigInt(ids.length))
     throw new Error(`liquidateMany would liquidate ${liquidated} of ${ids.length}`);
   return gasOf(engine.liquidateMany(ids, maxRepays, keeperAddress, "0x"));
+}
+
+/**
+ * What the scenario left on chain, as comparable text: every position's collateral, debt shares and tranche state,
+ * the market's and the pool's totals, the market's liquidation window and the insurance fund's balance. Two builds
+ * that behave alike leave the same outcome (gas aside).
+ */
+export async function sluiceOutcome(sluice: SluiceBench, world: World): Promise<Record<string, string>> {
+  const { vault, pool, engine } = sluice;
+  const outcome: Record<string, string> = {};
+  const next = await vault.nextPositionId();
+  for (let id = 1n; id < next; id++) {
+    const p = await vault.position(id);
+    outcome[`position ${id}`] =
+      `owner ${p.owner}, collateral ${p.collateralAssets}, debt shares ${p.debtShares}, engine state ${p.engineState}`;
+  }
+  const m = await vault.market(MARKET);
+  outcome.market = `collateral ${m.totalCollateralAssets}, debt shares ${m.totalDebtShares}`;
+  const [cash, borrowAssets, borrowShares, reserves] = await Promise.all([
+    pool.cashAssets(),
+    pool.totalBorrowAssets(),
+    pool.totalBorrowShares(),
+    pool.reserveAssets(),
+  ]);
+  outcome.pool = `cash ${cash}, borrowed ${borrowAssets}, borrow shares ${borrowShares}, reserves ${reserves}`;
+  outcome.window = `start ${await engine.windowStart(MARKET)}, liquidated ${await engine.windowLiquidatedAssets(MARKET)}`;
+  outcome["insurance fund"] = `${await world.usdc.balanceOf(await engine.insuranceFund())} USDC units`;
+  return outcome;
 }

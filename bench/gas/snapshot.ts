@@ -9,7 +9,7 @@ import { compareGas, type GasComparison } from "./compare.js";
 
 /** How the snapshot's numbers are produced (written into the file). */
 export const SNAPSHOT_METHOD =
-  "production build (artifacts-production/: optimizer 10,000 runs, cancun), in-process Hardhat chain, " +
+  "production build (artifacts-production/: optimizer 10,000 runs, IR pipeline but for MarginVault, cancun), in-process Hardhat chain, " +
   "scenario of bench/gas/scenario.ts (a market in steady state: its first liquidation is its own row); gas of whole transactions (21,000 intrinsic and calldata included), " +
   "eth_estimateGas for the PositionLens views";
 
