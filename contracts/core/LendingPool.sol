@@ -367,10 +367,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessControl, ReentrancyGuardTra
             (_cashAssets + assets + toReserves + toLenders).toUint128(),
             uint128(borrowAssets - Math.min(assets, borrowAssets))
         );
-        if (toReserves + toLenders > 0) {
-            if (toReserves > 0) _reserveAssets = (_reserveAssets + toReserves).toUint128();
-            emit CollectFee(toReserves, toLenders);
-        }
+        if (toReserves > 0) _reserveAssets = (_reserveAssets + toReserves).toUint128();
     }
 
     /// @inheritdoc ILendingPool

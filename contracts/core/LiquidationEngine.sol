@@ -280,6 +280,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             positionId,
             keeper,
             plan.tranche.repaidAssets,
+            plan.repaidShares,
             plan.tranche.seizedAssets,
             plan.tranche.bonus,
             plan.protocolFee,

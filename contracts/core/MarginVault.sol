@@ -8,7 +8,6 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 import {SSTORE2} from "solady/src/utils/SSTORE2.sol";
 
 import {ILendingPool} from "../interfaces/ILendingPool.sol";
@@ -29,7 +28,6 @@ import {TransferLib} from "../libraries/TransferLib.sol";
 contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, Multicall {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
-    using EnumerableSet for EnumerableSet.UintSet;
 
     /// @notice May change a market's risk parameters within the hard bounds.
     bytes32 public constant RISK_MANAGER_ROLE = keccak256("RISK_MANAGER_ROLE");
@@ -58,10 +56,12 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
     /// @inheritdoc IMarginVault
     uint256 public nextPositionId = 1;
 
-    /// @dev A market's storage, two slots: where its configuration is, the guardian's pause, and its totals.
+    /// @dev A market's storage, two slots: where its configuration is, the guardian's pause, the length of its
+    /// position list (`positionCount`: positions ever opened in it), and its totals.
     struct MarketSlots {
         address config;
         bool borrowPaused;
+        uint64 positionCount;
         uint128 totalCollateralAssets;
         uint128 totalDebtShares;
     }
@@ -77,7 +77,13 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
     }
 
     mapping(uint256 marketId => MarketSlots) internal _markets;
-    mapping(uint256 marketId => EnumerableSet.UintSet) internal _marketPositions;
+    /// @dev A market's positions in the order they were opened, append-only (entry `i` at key `i`, `positionCount`
+    /// entries). A closed position stays listed (its slot is deleted, so it reads as owner zero): an open writes one
+    /// new slot here and a close nothing, and the order never changes, so pages read in different blocks neither skip
+    /// nor repeat. (Up to 805842f an EnumerableSet: two new slots per open, a removal that rewrote the list on a
+    /// close. Four ids packed per slot would cost less on average but make an open's gas depend on how many opens
+    /// landed before it, so that an estimate could fall 17,100 short.)
+    mapping(uint256 marketId => mapping(uint256 index => uint256 positionId)) internal _marketPositionIds;
     mapping(uint256 positionId => Position) internal _positions;
     /// @inheritdoc IMarginVault
     mapping(address owner => mapping(address operator => bool)) public isOperator;
@@ -177,6 +183,9 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         MarketSlots storage m = _requireMarket(marketId);
         if (m.borrowPaused) revert BorrowPaused(marketId);
         positionId = nextPositionId++;
+        uint256 index = m.positionCount;
+        _marketPositionIds[marketId][index] = positionId;
+        m.positionCount = (index + 1).toUint64();
         _positions[positionId] = Position({
             owner: msg.sender,
             marketId: uint16(marketId), // <= marketCount <= MAX_MARKETS
@@ -184,7 +193,6 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
             collateralAssets: 0,
             debtShares: 0
         });
-        _marketPositions[marketId].add(positionId);
         emit OpenPosition(positionId, marketId, msg.sender);
     }
 
@@ -281,7 +289,6 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         uint256 collateralAssets = p.collateralAssets;
 
         m.totalCollateralAssets -= uint128(collateralAssets);
-        _marketPositions[marketId].remove(positionId);
         delete _positions[positionId];
 
         emit ClosePosition(positionId, receiver, collateralAssets);
@@ -315,9 +322,9 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
             m.totalDebtShares - uint128(shares)
         );
 
-        // Nothing repaid: a seizure alone (the pool refuses a repayment that burns no shares).
+        // Nothing repaid: a seizure alone (the pool refuses a repayment that burns no shares). No `Repay` event: the
+        // engine's `TrancheLiquidated`, emitted just before this call, records the repayment and its shares.
         if (repaidAssets > 0) {
-            emit Repay(positionId, msg.sender, repaidAssets, shares);
             ILendingPool(_configAddress(m, CONFIG_POOL)).repay(shares, repaidAssets, feeToReserves, feeToLenders);
         }
         if (seizedAssets > 0) IERC20(_configAddress(m, CONFIG_TOKEN)).safeTransfer(receiver, seizedAssets);
@@ -347,7 +354,6 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         shares = p.debtShares;
 
         m.totalDebtShares -= uint128(shares);
-        _marketPositions[marketId].remove(positionId);
         delete _positions[positionId];
         if (shares > 0) assets = ILendingPool(_configAddress(m, CONFIG_POOL)).writeOff(shares);
 
@@ -389,7 +395,7 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
 
     /// @inheritdoc IMarginVault
     function marketPositionCount(uint256 marketId) external view returns (uint256) {
-        return _marketPositions[marketId].length();
+        return _markets[marketId].positionCount;
     }
 
     /// @inheritdoc IMarginVault
@@ -398,12 +404,12 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         uint256 offset,
         uint256 limit
     ) external view returns (uint256[] memory ids) {
-        EnumerableSet.UintSet storage set = _marketPositions[marketId];
-        uint256 length = set.length();
+        uint256 length = _markets[marketId].positionCount;
         uint256 end = offset >= length ? offset : Math.min(length, offset + limit);
+        mapping(uint256 => uint256) storage listed = _marketPositionIds[marketId];
         ids = new uint256[](end - offset);
         for (uint256 i = offset; i < end; ++i) {
-            ids[i - offset] = set.at(i);
+            ids[i - offset] = listed[i];
         }
     }
 
@@ -444,7 +450,7 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         MarketConfig memory c = _config(m);
         state.totalCollateralAssets = m.totalCollateralAssets;
         state.totalDebtAssets = m.totalDebtShares == 0 ? 0 : c.pool.borrowSharesToAssetsUp(m.totalDebtShares);
-        state.positionCount = _marketPositions[marketId].length();
+        state.positionCount = m.positionCount;
         state.poolUtilization = c.pool.utilization();
         state.borrowRatePerSecond = c.pool.borrowRatePerSecond();
         state.borrowCap = c.params.borrowCap;

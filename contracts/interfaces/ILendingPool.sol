@@ -20,10 +20,10 @@ interface ILendingPool is IERC4626 {
     /// @param reserveAssets Part of it set aside for the insurance fund.
     /// @param borrowRatePerSecond Rate used (WAD per second).
     event AccrueInterest(uint256 interestAssets, uint256 reserveAssets, uint256 borrowRatePerSecond);
-    // No Borrow or Repay event: the pool lends only to the vault, whose `Borrow` and `Repay` (with the position,
-    // the payer or receiver, the assets and the shares) record every one in the same call.
-    /// @notice Emitted when a liquidation's protocol fee is booked with its repayment (`repay`).
-    event CollectFee(uint256 toReserves, uint256 toLenders);
+    // No Borrow, Repay or fee event: the pool lends only to the vault, whose `Borrow` and `Repay` (with the
+    // position, the payer or receiver, the assets and the shares) record every loan and user repayment in the same
+    // call, and the engine's `TrancheLiquidated` every tranche's repayment, shares and protocol fee (its split
+    // follows the market's `FeeConfig`, announced by `SetFeeConfig`).
     /// @notice Emitted when bad debt is written off: reserves absorb first, lenders the rest (the share price falls).
     event WriteOff(uint256 shares, uint256 assets, uint256 coveredByReserves, uint256 lenderLoss);
     /// @notice Emitted when reserves are sent to the insurance fund.

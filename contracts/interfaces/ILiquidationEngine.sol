@@ -74,10 +74,13 @@ interface ILiquidationEngine {
 
     /// @notice Emitted for every tranche, before any token moves. `ratioAfter` is the ratio the tranche's booking
     /// leaves (before the callback; `type(uint256).max` for a bad-debt close, which deletes the position).
+    /// `repaidShares` are the debt shares the repayment burns: the tranche's only record of its repayment (the vault
+    /// emits no `Repay` for it, the pool no fee event; the fee's split follows the market's `FeeConfig`).
     event TrancheLiquidated(
         uint256 indexed positionId,
         address indexed keeper,
         uint256 repaidAssets,
+        uint256 repaidShares,
         uint256 seizedAssets,
         uint256 bonus,
         uint256 protocolFee,

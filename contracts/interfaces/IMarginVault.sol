@@ -98,7 +98,8 @@ interface IMarginVault {
         IOracle.PriceStatus priceStatus;
     }
 
-    /// @notice A market's state, for frontends and keepers.
+    /// @notice A market's state, for frontends and keepers. `positionCount` is the length of the market's position
+    /// list (`marketPositionCount`: positions ever opened there, closed ones included).
     struct MarketState {
         uint256 totalCollateralAssets;
         uint256 totalDebtAssets;
@@ -145,7 +146,8 @@ interface IMarginVault {
         uint256 assets,
         uint256 shares
     );
-    /// @notice Emitted when debt is repaid (by anyone, or by the liquidation engine).
+    /// @notice Emitted when debt is repaid by a user (`repay`) or by the insurance fund's cover of a bad debt
+    /// (`repayFor`); a tranche's repayment is in the engine's `TrancheLiquidated`.
     event Repay(uint256 indexed positionId, address indexed payer, uint256 assets, uint256 shares);
     /// @notice Emitted when a position is closed.
     event ClosePosition(uint256 indexed positionId, address indexed receiver, uint256 collateralAssets);
@@ -272,8 +274,8 @@ interface IMarginVault {
     /// pool with the protocol fee's pool shares, whose tokens the engine pulls from the keeper after its callback),
     /// and the engine's 80 bits of state stored. Liquidation engine only; the engine sizes the repayment with
     /// `SharesMath.repayment` at the totals it accrued in the same transaction.
-    /// @dev Emits `Repay` (the position's share change) unless `repaidAssets` is 0; the seizure is in the engine's
-    /// `TrancheLiquidated` and the token's `Transfer`.
+    /// @dev Emits nothing itself: the engine's `TrancheLiquidated`, emitted just before, records the repayment, its
+    /// shares and the seizure, and the token's `Transfer` the collateral sent.
     /// @param feeToReserves Protocol fee delivered with the repayment, booked as the pool's reserves.
     /// @param feeToLenders Protocol fee delivered with the repayment, donated to the pool's lenders.
     function settleTranche(
@@ -325,9 +327,12 @@ interface IMarginVault {
     function nextPositionId() external view returns (uint256);
     /// @notice Whether `operator` may act on `owner`'s positions.
     function isOperator(address owner, address operator) external view returns (bool);
-    /// @notice Number of open positions in a market.
+    /// @notice Length of a market's position list: positions ever opened in it, closed ones included (a closed
+    /// position stays listed and reads as owner zero in `position`).
     function marketPositionCount(uint256 marketId) external view returns (uint256);
-    /// @notice Up to `limit` open position ids of a market, from index `offset` (order changes when positions close).
+    /// @notice Up to `limit` entries of a market's position list from index `offset`: position ids in the order they
+    /// were opened, closed ones included (filter on `position(id).owner != address(0)`). The list only grows, so
+    /// pages read in different blocks neither skip nor repeat an entry.
     function marketPositions(uint256 marketId, uint256 offset, uint256 limit) external view returns (uint256[] memory);
     /// @notice The liquidation engine.
     function liquidationEngine() external view returns (address);

@@ -17,8 +17,9 @@ import {IOracle} from "./IOracle.sol";
 /// market read once per call instead of per position), so it is what `liquidate(id, type(uint256).max, ...)` would
 /// do. Gas: one `positionsOfMarket` call over 500 positions fits geth's default `eth_call` cap of 50,000,000 gas
 /// (measured in `test/periphery/PositionLens.gas.t.sol`); page through larger markets.
-/// Warning: `marketPositions` order changes when a position closes (the last one takes its place), so pages read in
-/// different blocks may skip or repeat a position; read all pages at one block, or expect it.
+/// Pages are entries of the vault's market list (`marketPositions`): every position ever opened in the market, in
+/// opening order, closed ones included. The list only grows, so pages read in different blocks neither skip nor
+/// repeat a position; closed ones are left out of the results.
 interface IPositionLens {
     /// @notice What a keeper can do with a position now, decided from the engine's preview.
     /// @dev Checked in this order:
@@ -123,10 +124,12 @@ interface IPositionLens {
     /// @notice One position's view.
     function positionView(uint256 positionId) external view returns (PositionView memory view_);
 
-    /// @notice Up to `limit` open positions of a market, from index `offset` of `vault.marketPositions`.
+    /// @notice The open positions among entries `[offset, offset + limit)` of a market's list
+    /// (`vault.marketPositions`); closed ones are left out, so a page may hold fewer than `limit`.
     /// @dev An offset at or past the end, or a limit of 0, gives an empty page; a limit past the end gives the rest.
-    /// @return views The page, in the vault's order.
-    /// @return total Open positions in the market (`vault.marketPositionCount`), to page on.
+    /// @return views The page's open positions, in the list's order (opening order).
+    /// @return total Entries in the market's list (`vault.marketPositionCount`, closed positions included), to page
+    /// on: the next page starts at `offset + limit`.
     function positionsOfMarket(
         uint256 marketId,
         uint256 offset,
@@ -136,9 +139,9 @@ interface IPositionLens {
     /// @notice Of the positions in the page `[offset, offset + limit)` of a market, those a keeper can liquidate now
     /// (states `Liquidatable` and `FullCloseable`, preview reason `None`), with their previews. For keepers and the
     /// upkeep: the next page starts at `offset + limit`.
-    /// @return positionIds Liquidatable position ids, in the vault's order.
+    /// @return positionIds Liquidatable position ids, in the list's order.
     /// @return previews Their previews (`previews[i]` is that of `positionIds[i]`).
-    /// @return total Open positions in the market.
+    /// @return total Entries in the market's list (closed positions included), to page on.
     function liquidatablePositions(
         uint256 marketId,
         uint256 offset,

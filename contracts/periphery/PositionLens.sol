@@ -70,8 +70,17 @@ contract PositionLens is IPositionLens {
         uint256[] memory ids;
         (ids, total) = _page(marketId, offset, limit);
         views = new PositionView[](ids.length);
+        uint256 count;
         for (uint256 i = 0; i < ids.length; ++i) {
-            _fill(views[i], ids[i], vault.position(ids[i]), ctx);
+            IMarginVault.Position memory p = vault.position(ids[i]);
+            // A closed position stays in the market's list with owner zero: leave it out.
+            if (p.owner == address(0)) continue;
+            _fill(views[count++], ids[i], p, ctx);
+        }
+        // The open ones fill the front: shorten the array to them (its elements are pointers; nothing else moves).
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(views, count)
         }
     }
 

@@ -200,8 +200,9 @@ export class SluiceClient {
 
   /**
    * A page of a market's positions with health, state and preview, in one call (pages of up to about 500 fit an
-   * `eth_call` gas cap of 50 M). Page order follows the vault's list, which changes when a position closes.
-   * @returns the page and the market's total number of open positions.
+   * `eth_call` gas cap of 50 M). Pages are entries `[offset, offset + limit)` of the vault's market list (every
+   * position ever opened there, in opening order); closed positions are left out, so a page may hold fewer.
+   * @returns the page's open positions and the number of entries in the list (closed ones included), to page on.
    */
   async positionsOfMarket(
     marketId: bigint,

@@ -48,7 +48,6 @@ export interface SluiceEventArgs {
     Deposit: Pool.DepositEvent.OutputObject;
     Withdraw: Pool.WithdrawEvent.OutputObject;
     Donate: Pool.DonateEvent.OutputObject;
-    CollectFee: Pool.CollectFeeEvent.OutputObject;
     WriteOff: Pool.WriteOffEvent.OutputObject;
     SweepReserves: Pool.SweepReservesEvent.OutputObject;
     Transfer: Pool.TransferEvent.OutputObject;

@@ -82,9 +82,9 @@ contract LiquidationEngineEdgesTest is EngineBaseTest {
         bool found;
         for (uint256 i = 0; i < logs.length; ++i) {
             if (logs[i].topics[0] != ILiquidationEngine.TrancheLiquidated.selector) continue;
-            (uint256 repaid, , , , , , bool fullClose) = abi.decode(
+            (uint256 repaid, , , , , , , bool fullClose) = abi.decode(
                 logs[i].data,
-                (uint256, uint256, uint256, uint256, uint256, uint256, bool)
+                (uint256, uint256, uint256, uint256, uint256, uint256, uint256, bool)
             );
             assertEq(repaid, 20 * USDC);
             assertFalse(fullClose, "debt is left, so not a full close");

@@ -4,6 +4,8 @@ pragma solidity ^0.8.28;
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {IMarginVault} from "../../contracts/interfaces/IMarginVault.sol";
 import {IOracle} from "../../contracts/interfaces/IOracle.sol";
+import {Vm} from "forge-std/Vm.sol";
+
 import {EngineBaseTest} from "./EngineBaseTest.sol";
 
 /// @notice LiquidationEngine: expected amounts are worked out in each test from the formulas, not by the engine's math.
@@ -80,7 +82,7 @@ contract LiquidationEngineTest is EngineBaseTest {
         uint256 reservesBefore = pool.reserveAssets();
 
         vm.expectEmit(true, true, false, false, address(engine));
-        emit ILiquidationEngine.TrancheLiquidated(positionId, KEEPER, 0, 0, 0, 0, 0, 0, false);
+        emit ILiquidationEngine.TrancheLiquidated(positionId, KEEPER, 0, 0, 0, 0, 0, 0, 0, false);
         (uint256 repaid, uint256 seized) = _liquidate(type(uint256).max);
 
         assertEq(repaid, expectedRepaid, "repaid");
@@ -98,6 +100,35 @@ contract LiquidationEngineTest is EngineBaseTest {
         assertEq(s.tranchesExecuted, 1);
         assertEq(s.lastTrancheAt, block.timestamp);
         assertEq(engine.nextEligibleAt(positionId), block.timestamp + 300);
+    }
+
+    /// @notice A tranche's record is the engine's event alone, as Morpho Blue's `Liquidate` is: the vault emits no
+    /// `Repay` and the pool no fee event; `repaidShares` is what the position's debt shares fell by. Then the two token
+    /// transfers, collateral out first.
+    function test_liquidate_emitsOneTrancheEventWithItsSharesThenTheTwoTransfers() public {
+        oracle.setPrice(_price(2300));
+        uint256 sharesBefore = vault.position(positionId).debtShares;
+        vm.recordLogs();
+        (uint256 repaid, uint256 seized) = _liquidate(type(uint256).max);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        uint256 next;
+        if (logs[0].emitter == address(pool)) ++next; // the pool's AccrueInterest, when time passed
+        assertEq(logs.length, next + 3, "the tranche's event and two transfers");
+        assertEq(logs[next].emitter, address(engine));
+        assertEq(logs[next].topics[0], ILiquidationEngine.TrancheLiquidated.selector);
+        (uint256 repaidAssets, uint256 repaidShares, uint256 seizedAssets) = abi.decode(
+            logs[next].data,
+            (uint256, uint256, uint256)
+        );
+        assertEq(repaidAssets, repaid);
+        assertEq(seizedAssets, seized);
+        assertEq(repaidShares, sharesBefore - vault.position(positionId).debtShares, "the shares burned");
+        assertGt(repaidShares, 0);
+        bytes32 transfer = keccak256("Transfer(address,address,uint256)");
+        assertEq(logs[next + 1].emitter, address(collateral));
+        assertEq(logs[next + 1].topics[0], transfer);
+        assertEq(logs[next + 2].emitter, address(quote));
+        assertEq(logs[next + 2].topics[0], transfer);
     }
 
     function test_liquidate_capsAtShareOfDebtAndWaitsForGraceWindow() public {

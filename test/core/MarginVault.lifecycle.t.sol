@@ -52,8 +52,33 @@ contract MarginVaultLifecycleTest is BaseTest {
         vm.stopPrank();
         assertEq(collateral.balanceOf(OTHER), 2e18);
         assertEq(vault.position(id).owner, address(0));
-        assertEq(vault.marketPositionCount(marketId), 0);
+        // The market's list is append-only: the closed position stays listed, and reads as owner zero.
+        assertEq(vault.marketPositionCount(marketId), 1);
+        assertEq(vault.marketPositions(marketId, 0, 10)[0], id);
         assertEq(vault.market(marketId).totalCollateralAssets, 0);
+    }
+
+    function test_marketPositions_keepOpeningOrderAcrossCloses() public {
+        // Closing some of nine positions moves nothing in the list; a later one is appended.
+        uint256[] memory opened = new uint256[](9);
+        for (uint256 i = 0; i < 9; ++i) opened[i] = _openPosition(0, 0);
+        vm.startPrank(BORROWER);
+        vault.closePosition(opened[0], BORROWER);
+        vault.closePosition(opened[4], BORROWER);
+        vault.closePosition(opened[8], BORROWER);
+        vm.stopPrank();
+        uint256 extra = _openPosition(0, 0);
+        assertEq(vault.marketPositionCount(marketId), 10);
+        assertEq(vault.marketState(marketId).positionCount, 10);
+        uint256[] memory all = vault.marketPositions(marketId, 0, 100);
+        assertEq(all.length, 10);
+        for (uint256 i = 0; i < 9; ++i) assertEq(all[i], opened[i], "opening order");
+        assertEq(all[9], extra);
+        uint256[] memory page = vault.marketPositions(marketId, 3, 3);
+        assertEq(page.length, 3);
+        assertEq(page[0], opened[3]);
+        assertEq(page[2], opened[5]);
+        assertEq(vault.position(all[4]).owner, address(0), "closed entry reads as owner zero");
     }
 
     function test_closePosition_emptyPositionTransfersNothing() public {

@@ -8,6 +8,7 @@ import {StdUtils} from "forge-std/StdUtils.sol";
 
 import {LendingPool} from "../../contracts/core/LendingPool.sol";
 import {MarginVault} from "../../contracts/core/MarginVault.sol";
+import {IMarginVault} from "../../contracts/interfaces/IMarginVault.sol";
 import {TrancheMath} from "../../contracts/libraries/TrancheMath.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
 import {MockOracle} from "../mocks/MockOracle.sol";
@@ -62,12 +63,18 @@ contract CoreInvariantsTest is BaseTest {
         for (uint256 i = 0; i < 3; ++i) assertLe(pool.maxWithdraw(handler.lenders(i)), pool.cashAssets());
     }
 
-    /// @notice Open positions are enumerable: the market's list has exactly the positions that exist.
+    /// @notice Positions are enumerable: the market's list holds every position ever opened in it, in opening order
+    /// (closed ones stay listed), so the open ones are exactly the listed entries with an owner.
     function invariant_positionsEnumerable() public view {
-        uint256 open;
         uint256 n = handler.positionCount();
-        for (uint256 i = 0; i < n; ++i) if (vault.position(handler.positionIds(i)).owner != address(0)) ++open;
-        assertEq(vault.marketPositionCount(marketId), open);
+        assertEq(vault.marketPositionCount(marketId), n);
+        uint256[] memory listed = vault.marketPositions(marketId, 0, n);
+        assertEq(listed.length, n);
+        for (uint256 i = 0; i < n; ++i) {
+            assertEq(listed[i], handler.positionIds(i), "opening order");
+            IMarginVault.Position memory p = vault.position(listed[i]);
+            if (p.owner != address(0)) assertEq(p.marketId, marketId);
+        }
     }
 }
 

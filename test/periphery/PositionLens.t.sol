@@ -444,9 +444,20 @@ contract PositionLensTest is PeripheryBaseTest {
         vm.prank(BORROWER);
         vault.closePosition(empty, BORROWER);
         (IPositionLens.PositionView[] memory views, uint256 totalAfter) = lens.positionsOfMarket(marketId, 0, 10);
-        assertEq(totalAfter, 1);
+        // The closed entry stays in the vault's append-only list (total counts entries), and the page leaves it out.
+        assertEq(totalAfter, 2);
         assertEq(views.length, 1);
         assertEq(views[0].id, positionId);
+        // A page of only the closed entry is empty, and one after it holds what was opened later, in order.
+        (views, ) = lens.positionsOfMarket(marketId, 1, 1);
+        assertEq(views.length, 0);
+        uint256 later = _openPosition(1e18, 0);
+        (views, totalAfter) = lens.positionsOfMarket(marketId, 1, 10);
+        assertEq(totalAfter, 3);
+        assertEq(views.length, 1);
+        assertEq(views[0].id, later);
+        (uint256[] memory ids, , ) = lens.liquidatablePositions(marketId, 0, 10);
+        assertEq(ids.length, 0, "a closed entry is never liquidatable");
     }
 
     function test_positionsOfMarket_revertsForUnknownMarket() public {

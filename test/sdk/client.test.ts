@@ -161,18 +161,16 @@ describe("SDK client, registry, errors and events", function () {
   it("decodes a liquidation's logs into typed events", async function () {
     const { system, keeper, registry, id } = await setup();
     await system.oracle.setPrice(wethPrice(2300n));
+    const sharesBefore = (await system.vault.position(id)).debtShares;
     const tx = await system.engine.connect(keeper).liquidate(id, 2n ** 255n, keeper.address, "0x");
     const receipt = await tx.wait();
     if (receipt === null) throw new Error("no receipt");
     const events = decodeSluiceLogs(receipt.logs, registry);
     const names = events.map((e) => `${e.contract}.${String(e.name)}`);
-    expect(names).to.include.members([
-      "MarginVault.Repay",
-      "LendingPool.CollectFee",
-      "LiquidationEngine.TrancheLiquidated",
-    ]);
-    // The pool's bookings are recorded by the vault's events only (the pool lends to the vault alone).
-    expect(names).to.not.include("LendingPool.Repay");
+    expect(names).to.include("LiquidationEngine.TrancheLiquidated");
+    // A tranche is recorded by the engine's event alone: no vault Repay, no pool fee event.
+    expect(names).to.not.include("MarginVault.Repay");
+    expect(names.filter((n) => n.startsWith("LendingPool.") && n !== "LendingPool.AccrueInterest")).to.deep.equal([]);
     const tranche = events.find((e) => e.contract === "LiquidationEngine" && e.name === "TrancheLiquidated");
     if (tranche?.contract !== "LiquidationEngine" || tranche.name !== "TrancheLiquidated") {
       throw new Error("no TrancheLiquidated");
@@ -180,6 +178,8 @@ describe("SDK client, registry, errors and events", function () {
     expect(tranche.args.positionId).to.equal(id);
     expect(tranche.args.keeper).to.equal(keeper.address);
     expect(tranche.args.repaidAssets).to.equal(5_250n * USDC);
+    expect(tranche.args.repaidShares).to.equal(sharesBefore - (await system.vault.position(id)).debtShares);
+    expect(tranche.args.repaidShares > 0n).to.equal(true);
     expect(tranche.args.fullClose).to.equal(false);
     expect(tranche.blockNumber).to.equal(receipt.blockNumber);
   });
