@@ -60,6 +60,33 @@ export class ChainClock {
   }
 }
 
+/**
+ * Pins the chain's gas price: every transaction's block gets the base fee {@link gasPriceWei}, and
+ * `eth_maxPriorityFeePerGas` answers 0, so every sender (the keeper included, which prices its gas from the same
+ * answers) pays exactly that per gas whatever the blocks' load, as on a chain whose fee market sits at one level.
+ */
+export class FeeMarket {
+  readonly gasPriceWei: bigint;
+
+  constructor(gasPriceWei: bigint) {
+    if (gasPriceWei <= 0n) throw new RangeError(`the gas price must be positive, got ${gasPriceWei} wei`);
+    this.gasPriceWei = gasPriceWei;
+  }
+
+  /** Wraps `provider.request`: the base fee set before every transaction, no priority fee suggested. */
+  install(provider: Eip1193Like): void {
+    const original = provider.request.bind(provider);
+    const baseFee = `0x${this.gasPriceWei.toString(16)}`;
+    provider.request = async (args: RequestArguments): Promise<unknown> => {
+      if (args.method === "eth_maxPriorityFeePerGas") return "0x0";
+      if (args.method === "eth_sendTransaction" || args.method === "eth_sendRawTransaction") {
+        await original({ method: "hardhat_setNextBlockBaseFeePerGas", params: [baseFee] });
+      }
+      return original(args);
+    };
+  }
+}
+
 /** What the demo runs on. */
 export interface DemoChain {
   /** The in-process network connection (Ignition deploys through it). */
@@ -68,6 +95,8 @@ export interface DemoChain {
   /** Hardhat's funded test accounts (at least {@link DEMO_ACCOUNTS}). */
   signers: Signer[];
   clock: ChainClock;
+  /** The gas price every transaction pays. */
+  fees: FeeMarket;
   /** Takes a snapshot; returns its id for {@link revert}. */
   snapshot(): Promise<string>;
   /** Reverts to a snapshot (which is consumed: take a new one to revert there again). */
@@ -83,12 +112,17 @@ export const DEMO_EPOCH = 1_767_225_600;
 
 /**
  * Opens a fresh in-process chain whose genesis block is at {@link DEMO_EPOCH} (not the wall clock) and whose clock
- * starts an hour later, so block times are the same on every run.
+ * starts an hour later, so block times are the same on every run; every block, the genesis one included, has the
+ * base fee `gasPriceWei` (see {@link FeeMarket}).
  */
-export async function openDemoChain(): Promise<DemoChain> {
-  const connection = await network.create({ override: { initialDate: new Date(DEMO_EPOCH * 1000) } });
+export async function openDemoChain(gasPriceWei: bigint): Promise<DemoChain> {
+  const fees = new FeeMarket(gasPriceWei);
+  const connection = await network.create({
+    override: { initialDate: new Date(DEMO_EPOCH * 1000), initialBaseFeePerGas: gasPriceWei },
+  });
   const clock = new ChainClock(DEMO_EPOCH + 3600);
   clock.install(connection.provider as unknown as Eip1193Like);
+  fees.install(connection.provider as unknown as Eip1193Like);
   const provider = connection.ethers.provider;
   const signers = await connection.ethers.getSigners();
   if (signers.length < DEMO_ACCOUNTS) {
@@ -99,6 +133,7 @@ export async function openDemoChain(): Promise<DemoChain> {
     provider,
     signers,
     clock,
+    fees,
     snapshot: async () => String(await provider.send("evm_snapshot", [])),
     revert: async (id) => {
       const ok = (await provider.send("evm_revert", [id])) as boolean;

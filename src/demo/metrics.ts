@@ -49,6 +49,8 @@ export interface PolicyMetrics {
   /** Keeper profit minus gas, USDC. */
   keeperNetProfit: number;
   failedAttempts: number;
+  /** Attempts the keeper skipped because their simulated profit did not cover their gas. */
+  unprofitableAttempts: number;
   topUps: number;
   positionsSavedByTopUp: number;
   openPositionsAtEnd: number;
@@ -111,6 +113,7 @@ export function policyMetrics(run: PolicyRun): PolicyMetrics {
     keeperGasUsd: Number(gasQuote) / USDC,
     keeperNetProfit: Number(keeperProfit - gasQuote) / USDC,
     failedAttempts: failed,
+    unprofitableAttempts: run.attempts.unprofitable ?? 0,
     topUps: run.topUps,
     positionsSavedByTopUp: run.positionsSaved,
     openPositionsAtEnd: run.openPositions,

@@ -7,7 +7,13 @@ import { parseArgs } from "node:util";
 
 import { parsePolicies } from "./policies.js";
 import { BUILTIN_PATHS, builtinPath, parsePathCsv, type BuiltinPathName, type PricePath } from "./pricePaths.js";
-import { DEFAULT_SIMULATION, type SimulationConfig } from "./simulation.js";
+import {
+  DEFAULT_SIMULATION,
+  GAS_PRICE_PRESETS,
+  MAX_GAS_PRICE_GWEI,
+  MIN_GAS_PRICE_GWEI,
+  type SimulationConfig,
+} from "./simulation.js";
 
 /** Raised for bad command-line input; the message names the flag. */
 export class DemoOptionError extends Error {
@@ -43,6 +49,8 @@ Replays a price path against a book of borrower positions on an in-process chain
   --policy LIST           all | comma-separated: incremental,close-factor-50,full   default all
   --blocks-per-step N     12-second blocks per step (1..300)                  default ${DEFAULT_SIMULATION.blocksPerStep}
   --top-up-probability P  chance an owner tops up after a tranche (0..1)      default ${DEFAULT_SIMULATION.topUpProbability}
+  --gas-price-gwei G      gas price every transaction pays, gwei, or a preset:
+                          mainnet (${GAS_PRICE_PRESETS.mainnet}, a crash-day level) | l2 (${GAS_PRICE_PRESETS.l2})    default mainnet
   --out DIR               report folder                                       default reports/<timestamp>
   --workers N             policies run at once, one process each (1..16)      default ${DEFAULT_WORKERS} (the cores)
   -h, --help              this text`;
@@ -54,6 +62,20 @@ function integer(flag: string, value: string | undefined, fallback: number, min:
     throw new DemoOptionError(`${flag} must be an integer in ${min}..${max}, got '${value}'`);
   }
   return Number(value);
+}
+
+/** `--gas-price-gwei`: a preset's name or a number of gwei within the simulation's bounds. */
+function gasPrice(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_SIMULATION.gasPriceGwei;
+  if (Object.hasOwn(GAS_PRICE_PRESETS, value)) return GAS_PRICE_PRESETS[value as keyof typeof GAS_PRICE_PRESETS];
+  const gwei = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || !(gwei >= MIN_GAS_PRICE_GWEI && gwei <= MAX_GAS_PRICE_GWEI)) {
+    throw new DemoOptionError(
+      `--gas-price-gwei must be ${Object.keys(GAS_PRICE_PRESETS).join(" or ")} or a number of gwei in ` +
+        `${MIN_GAS_PRICE_GWEI}..${MAX_GAS_PRICE_GWEI}, got '${value}'`,
+    );
+  }
+  return gwei;
 }
 
 function loadPath(value: string, seed: number): PricePath {
@@ -90,6 +112,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
         policy: { type: "string" },
         "blocks-per-step": { type: "string" },
         "top-up-probability": { type: "string" },
+        "gas-price-gwei": { type: "string" },
         out: { type: "string" },
         workers: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -132,6 +155,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
       policies,
       blocksPerStep: integer("--blocks-per-step", str("blocks-per-step"), DEFAULT_SIMULATION.blocksPerStep, 1, 300),
       topUpProbability,
+      gasPriceGwei: gasPrice(str("gas-price-gwei")),
     },
   };
 }

@@ -34,8 +34,10 @@ const ROWS: ReadonlyArray<[string, (m: PolicyMetrics) => string]> = [
   ["lender share price change", (m) => `${m.lenderSharePriceChangePct.toFixed(4)} %`],
   ["peak pool/oracle deviation", (m) => `${m.peakPoolDeviationPct.toFixed(2)} %`],
   ["keeper gas (M gas / ETH)", (m) => `${(m.keeperGasUsed / 1e6).toFixed(1)} / ${m.keeperGasEth.toFixed(4)}`],
+  ["keeper gas (USDC)", (m) => usd(m.keeperGasUsd)],
   ["keeper profit after gas (USDC)", (m) => usd(m.keeperNetProfit)],
   ["failed keeper attempts", (m) => String(m.failedAttempts)],
+  ["skipped as unprofitable", (m) => String(m.unprofitableAttempts)],
   ["top-ups / positions saved", (m) => `${m.topUps} / ${m.positionsSavedByTopUp}`],
   ["open positions at end", (m) => String(m.openPositionsAtEnd)],
 ];
@@ -164,7 +166,7 @@ figure.chart { margin: 16px 0; }
 <body>
 <h1>Sluice liquidation demo</h1>
 <p>Path <b>${escapeHtml(config.path.name)}</b>, ${config.positions} positions, seed ${config.seed},
-${config.blocksPerStep} blocks (${config.blocksPerStep * 12} s) per step, top-up probability ${config.topUpProbability},
+${config.blocksPerStep} blocks (${config.blocksPerStep * 12} s) per step, gas ${config.gasPriceGwei} gwei, top-up probability ${config.topUpProbability},
 Uniswap V3 pool of ${config.poolWeth} WETH full-range, arbitrageur capital ${config.arbCapitalPerBlock.toLocaleString("en-US")} USDC per block.
 Run ${escapeHtml(input.createdAt)} in ${input.totalSeconds.toFixed(0)} s.</p>
 <h2>Metrics</h2>

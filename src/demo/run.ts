@@ -51,7 +51,7 @@ export async function runDemo(config: SimulationConfig, out: string | undefined,
   const dir = out ?? join("reports", createdAt.replace(/[:.]/g, "-"));
   process.stdout.write(
     `Sluice demo: ${config.positions} positions, path ${config.path.name}, seed ${config.seed}, ` +
-      `policies ${config.policies.join(", ")}` +
+      `policies ${config.policies.join(", ")}, gas ${config.gasPriceGwei} gwei` +
       (workers > 1 && config.policies.length > 1 ? ` (up to ${workers} at a time)` : "") +
       "\n",
   );

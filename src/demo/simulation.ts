@@ -52,6 +52,19 @@ export interface SimulationConfig {
   ratioSpread: number;
   /** USDC lent to the lending pool, whole units. */
   lentUsdc: number;
+  /**
+   * Gas price every transaction pays, gwei (the chain's base fee; no priority fee). The keeper skips an attempt whose
+   * simulated profit does not cover its gas at this price.
+   */
+  gasPriceGwei: number;
+}
+
+/** Named gas prices for `--gas-price-gwei` (docs/demo.md says where they come from). */
+export const GAS_PRICE_PRESETS = { mainnet: 50, l2: 0.01 } as const;
+
+/** A gas price in gwei as wei (to the nearest wei). */
+export function gweiToWei(gwei: number): bigint {
+  return BigInt(Math.round(gwei * 1e9));
 }
 
 /** The defaults of `npm run demo`. */
@@ -67,6 +80,7 @@ export const DEFAULT_SIMULATION: Omit<SimulationConfig, "path"> = {
   sizeSigma: 0.9,
   ratioSpread: 0.15,
   lentUsdc: 20_000_000,
+  gasPriceGwei: GAS_PRICE_PRESETS.mainnet,
 };
 
 /** Seconds per block on the simulated chain. */
@@ -196,7 +210,16 @@ export function checkConfig(config: SimulationConfig): void {
   positive("lentUsdc", config.lentUsdc);
   if (!(config.sizeSigma >= 0)) throw new RangeError(`sizeSigma must be non-negative, got ${config.sizeSigma}`);
   positive("ratioSpread", config.ratioSpread);
+  if (!(config.gasPriceGwei >= MIN_GAS_PRICE_GWEI && config.gasPriceGwei <= MAX_GAS_PRICE_GWEI)) {
+    throw new RangeError(
+      `gasPriceGwei must be in [${MIN_GAS_PRICE_GWEI}, ${MAX_GAS_PRICE_GWEI}], got ${config.gasPriceGwei}`,
+    );
+  }
 }
+
+/** Bounds of the gas price: one wei, and 1,000 gwei (what the demo's funded accounts can pay for). */
+export const MIN_GAS_PRICE_GWEI = 1e-9;
+export const MAX_GAS_PRICE_GWEI = 1_000;
 
 const WHOLE_WETH = 10n ** 18n;
 const WHOLE_USDC = 10n ** 6n;
@@ -208,7 +231,7 @@ export async function prepareWorld(config: SimulationConfig): Promise<PreparedWo
   const steps = sampleSteps(config.path, stepSeconds);
   const startPrice = steps[0]?.price;
   if (startPrice === undefined) throw new RangeError(`path ${config.path.name} has no points`);
-  const chain = await openDemoChain();
+  const chain = await openDemoChain(gweiToWei(config.gasPriceGwei));
   const [admin, keeper, arbSigner, borrower, governance, lender] = chain.signers as [
     Signer,
     Signer,

@@ -67,6 +67,11 @@ function isOutOfGasCall(error: unknown): boolean {
 }
 
 /** Reverts that mean another keeper (or the owner) got there first, or the state moved: not our error. */
+/**
+ * The most gas one transaction may use (EIP-7825, from Osaka: 2^24; nodes refuse an `eth_call` asking for more). A
+ * break-even at or above it is not tested with a capped call: the estimate decides.
+ */
+const TX_GAS_CAP = 2n ** 24n;
 const RACE_ERRORS = new Set(["InGracePeriod", "PositionHealthy", "NoDebt", "UnknownPosition", "WindowExhausted"]);
 
 export class Keeper {
@@ -273,17 +278,14 @@ export class Keeper {
       }
       const plan = await this.#simulate(context, positionId, preview);
       if ("race" in plan) return done({ result: "raced", detail: plan.race });
-      const gasCost = await this.#gasCostQuote(context, plan.gas, gasPrice);
-      if (plan.profit < context.minProfit + gasCost) {
-        return done({
-          result: "unprofitable",
-          profit: plan.profit,
-          detail: `profit ${plan.profit} < min ${context.minProfit} + gas ${gasCost} (quote units)`,
-        });
+      const priced = await this.#gasIfProfitable(context, plan, gasPrice);
+      if (priced.unprofitable !== undefined) {
+        return done({ result: "unprofitable", profit: plan.profit, detail: priced.unprofitable });
       }
+      const gas = priced.gas;
       if (config.dryRun || this.#deps.sender === null) return done({ result: "dry-run", profit: plan.profit });
       const sent = await this.#deps.sender.send(
-        { to: plan.to, data: plan.data, gasLimit: (plan.gas * 13n) / 10n },
+        { to: plan.to, data: plan.data, gasLimit: (gas * 13n) / 10n },
         config.maxGasPriceWei === undefined ? {} : { maxFeePerGasCap: config.maxGasPriceWei },
       );
       switch (sent.status) {
@@ -315,11 +317,55 @@ export class Keeper {
   }
 
   /** Simulates the tranche from the keeper's address; returns the transaction, its gas and its profit. */
+  /**
+   * The gas `plan`'s transaction needs, if its profit covers the market's minimum plus that gas at `gasPrice`
+   * (`#gasCostQuote`); otherwise why not. Cheapest first: the largest gas the profit could pay for (the break-even),
+   * then one call capped at that gas, and only if it succeeds the estimate (`eth_estimateGas`, several executions:
+   * most of an attempt's time) for the transaction's limit. `eth_estimateGas` is the least limit a call succeeds
+   * with, so "the capped call runs out of gas" is "the estimate is above the break-even": the same decision as
+   * comparing the profit with the estimate's cost, without the estimate for attempts that do not pay.
+   */
+  async #gasIfProfitable(
+    context: MarketContext,
+    plan: { to: string; data: string; profit: bigint },
+    gasPrice: bigint,
+  ): Promise<{ gas: bigint; unprofitable?: undefined } | { unprofitable: string }> {
+    const { provider, signer } = this.#deps;
+    const from = signer === null ? undefined : await signer.getAddress();
+    const budget = plan.profit - context.minProfit;
+    const perGas = await this.#gasCostQuote(context, 10n ** 36n, gasPrice); // quote units per gas, 1e36-scaled
+    if (perGas > 0n) {
+      if (budget < 0n) return { unprofitable: `profit ${plan.profit} < min ${context.minProfit} (quote units)` };
+      // The most gas g whose cost floor(g * perGas / 1e36) the budget covers.
+      const breakEven = ((budget + 1n) * 10n ** 36n - 1n) / perGas;
+      if (breakEven < TX_GAS_CAP) {
+        const fits = await this.#rpc(
+          "capped simulation",
+          () => provider.call({ to: plan.to, data: plan.data, from, gasLimit: breakEven }).then(() => true),
+          () => true,
+        ).catch(() => false);
+        if (!fits) {
+          return {
+            unprofitable:
+              `profit ${plan.profit} < min ${context.minProfit} + gas: it needs more than ${breakEven} gas, ` +
+              `which would cost more than ${budget} (quote units)`,
+          };
+        }
+      }
+    }
+    const gas = await this.#rpc("estimate", () => provider.estimateGas({ to: plan.to, data: plan.data, from }));
+    const gasCost = await this.#gasCostQuote(context, gas, gasPrice);
+    if (plan.profit < context.minProfit + gasCost) {
+      return { unprofitable: `profit ${plan.profit} < min ${context.minProfit} + gas ${gasCost} (quote units)` };
+    }
+    return { gas };
+  }
+
   async #simulate(
     context: MarketContext,
     positionId: bigint,
     preview: LiquidationPreview,
-  ): Promise<{ to: string; data: string; gas: bigint; profit: bigint } | { race: string }> {
+  ): Promise<{ to: string; data: string; profit: bigint } | { race: string }> {
     const { config, registry, provider, signer } = this.#deps;
     const from = signer === null ? undefined : await signer.getAddress();
     try {
@@ -337,8 +383,7 @@ export class Keeper {
         const data = flash.interface.encodeFunctionData("liquidate", [...args]);
         const to = await flash.getAddress();
         const profit = await this.#rpc("simulate", () => flash.liquidate.staticCall(...args, { from }));
-        const gas = await this.#rpc("estimate", () => provider.estimateGas({ to, data, from }));
-        return { to, data, gas, profit };
+        return { to, data, profit };
       }
       // Own capital: the keeper pays repaid + fee in quote and receives the collateral, valued at the oracle price.
       const engine = this.#client.engine;
@@ -346,12 +391,9 @@ export class Keeper {
       const args = [positionId, MaxUint256, receiver, "0x"] as const;
       const data = engine.interface.encodeFunctionData("liquidate", [...args]);
       const [repaid, seized] = await this.#rpc("simulate", () => engine.liquidate.staticCall(...args, { from }));
-      const gas = await this.#rpc("estimate", () =>
-        provider.estimateGas({ to: registry.contracts.LiquidationEngine, data, from }),
-      );
       const { price } = await this.#rpc("oracle", () => this.#client.oraclePrice(context.market.oracle));
       const profit = (seized * price) / 10n ** 36n - repaid - preview.protocolFee;
-      return { to: registry.contracts.LiquidationEngine, data, gas, profit };
+      return { to: registry.contracts.LiquidationEngine, data, profit };
     } catch (error) {
       const decoded = decodeSluiceError(error);
       if (decoded instanceof SluiceContractError && RACE_ERRORS.has(decoded.errorName))

@@ -15,6 +15,7 @@ import {
   sampleSteps,
 } from "../../src/demo/pricePaths.js";
 import { keyedUniform } from "../../src/demo/rng.js";
+import { GAS_PRICE_PRESETS, gweiToWei } from "../../src/demo/simulation.js";
 
 const BOOK = {
   positions: 200,
@@ -95,6 +96,16 @@ describe("demo inputs", function () {
   });
 
   describe("options", function () {
+    const error = (args: string[]) => {
+      try {
+        parseDemoOptions(args);
+      } catch (e) {
+        expect(e).to.be.instanceOf(DemoOptionError);
+        return (e as Error).message;
+      }
+      throw new Error(`no error for ${args.join(" ")}`);
+    };
+
     it("defaults to 200 positions on crash-40 with every policy", function () {
       const { config, help, out } = parseDemoOptions([]);
       expect([config.positions, config.path.name, config.policies.length, help, out]).to.deep.equal([
@@ -107,15 +118,6 @@ describe("demo inputs", function () {
     });
 
     it("names the flag in every error", function () {
-      const error = (args: string[]) => {
-        try {
-          parseDemoOptions(args);
-        } catch (e) {
-          expect(e).to.be.instanceOf(DemoOptionError);
-          return (e as Error).message;
-        }
-        throw new Error(`no error for ${args.join(" ")}`);
-      };
       expect(error(["--nope"])).to.contain("--nope");
       expect(error(["--positions", "0"])).to.contain("--positions");
       expect(error(["--seed", "-1"])).to.contain("--seed");
@@ -126,6 +128,23 @@ describe("demo inputs", function () {
       expect(error(["--path", "/no/such.csv"])).to.contain("--path");
       expect(error(["--top-up-probability", "2"])).to.contain("--top-up-probability");
       expect(error(["--workers", "0"])).to.contain("--workers");
+    });
+
+    it("prices gas at a mainnet crash level by default, at a preset or at a number of gwei", function () {
+      expect(parseDemoOptions([]).config.gasPriceGwei).to.equal(GAS_PRICE_PRESETS.mainnet);
+      expect(parseDemoOptions(["--gas-price-gwei", "l2"]).config.gasPriceGwei).to.equal(GAS_PRICE_PRESETS.l2);
+      expect(parseDemoOptions(["--gas-price-gwei", "mainnet"]).config.gasPriceGwei).to.equal(50);
+      expect(parseDemoOptions(["--gas-price-gwei", "120"]).config.gasPriceGwei).to.equal(120);
+      expect(parseDemoOptions(["--gas-price-gwei", "0.005"]).config.gasPriceGwei).to.equal(0.005);
+      expect(gweiToWei(0.005)).to.equal(5_000_000n);
+      expect(gweiToWei(50)).to.equal(50_000_000_000n);
+      for (const bad of ["0", "1001", "abc", "1e3", "base"]) {
+        expect(error(["--gas-price-gwei", bad]), bad)
+          .to.contain("--gas-price-gwei")
+          .and.contain(`'${bad}'`);
+      }
+      // Node's parser reads "-1" as an option and says so, naming the flag.
+      expect(error(["--gas-price-gwei", "-1"])).to.contain("--gas-price-gwei");
     });
 
     it("runs the policies one per core by default, and as many at once as --workers says", function () {

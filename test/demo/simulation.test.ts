@@ -4,7 +4,13 @@ import { policyMetrics } from "../../src/demo/metrics.js";
 import { POLICY_NAMES, policy } from "../../src/demo/policies.js";
 import type { PricePath } from "../../src/demo/pricePaths.js";
 import { summary } from "../../src/demo/report.js";
-import { DEFAULT_SIMULATION, simulate, type PolicyRun, type SimulationConfig } from "../../src/demo/simulation.js";
+import {
+  DEFAULT_SIMULATION,
+  gweiToWei,
+  simulate,
+  type PolicyRun,
+  type SimulationConfig,
+} from "../../src/demo/simulation.js";
 
 const WAD = 10n ** 18n;
 
@@ -58,6 +64,21 @@ describe("demo simulation core (8 positions, a 30 % crash in 30 minutes)", funct
       expect(run.tranches.length, run.policy.name).to.be.greaterThan(0);
       expect(run.steps.length, run.policy.name).to.equal(15);
       expect(run.steps[0]!.oraclePrice).to.equal(3000);
+    }
+  });
+
+  it("every keeper transaction pays the configured gas price, and the metrics price it at the oracle", function () {
+    const wei = gweiToWei(CONFIG.gasPriceGwei);
+    for (const run of runs) {
+      let quote = 0n;
+      for (const t of run.tranches) {
+        expect(t.gasCostWei, `${run.policy.name} ${t.txHash}`).to.equal(t.gasUsed * wei);
+        quote += (t.gasCostWei * t.oraclePrice) / 10n ** 36n;
+      }
+      const m = policyMetrics(run);
+      expect(m.keeperGasUsd).to.equal(Number(quote) / 1e6);
+      expect(m.keeperGasUsd).to.be.greaterThan(0);
+      expect(m.unprofitableAttempts).to.equal(run.attempts.unprofitable ?? 0);
     }
   });
 
