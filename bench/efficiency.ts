@@ -1,6 +1,7 @@
 /**
  * Liquidation efficiency: the demo simulator (`src/demo/`, docs/demo.md) run headless, in process, on each built-in
- * price path with seeds 1, 2 and 3, every policy from the same starting state. Per path and policy: the borrower
+ * price path with seeds 1, 2 and 3, every policy (`aave-v4` included) from the same starting state, at the demo's
+ * default gas price. Per path and policy: the borrower
  * loss and the bad debt summed over the seeds, the peak pool/oracle deviation averaged over the seeds, and each as
  * a ratio to the `incremental` policy on the same path.
  *
@@ -10,6 +11,7 @@
  */
 import { policyMetrics } from "../src/demo/metrics.js";
 import { BUILTIN_START_PRICE } from "../src/demo/options.js";
+import { POLICY_NAMES } from "../src/demo/policies.js";
 import { BUILTIN_PATHS, builtinPath, type BuiltinPathName } from "../src/demo/pricePaths.js";
 import { DEFAULT_SIMULATION, simulate, type SimulationConfig } from "../src/demo/simulation.js";
 
@@ -37,6 +39,8 @@ export interface EfficiencyResult {
   positions: number;
   poolWeth: number;
   arbCapitalPerBlock: number;
+  /** The gas price every transaction paid, gwei. */
+  gasPriceGwei: number;
   seeds: readonly number[];
   rows: EfficiencyRow[];
 }
@@ -58,6 +62,8 @@ export function efficiencyConfig(positions: number, path: BuiltinPathName, seed:
     positions,
     seed,
     path: builtinPath(path, BUILTIN_START_PRICE, seed),
+    // Every policy, Aave V4's rule (the strongest peer's) included, which the default demo leaves out for time.
+    policies: [...POLICY_NAMES],
     poolWeth: Math.max(1, Math.round(DEFAULT_SIMULATION.poolWeth * scale)),
     arbCapitalPerBlock: Math.max(1, Math.round(DEFAULT_SIMULATION.arbCapitalPerBlock * scale)),
   };
@@ -109,6 +115,7 @@ export async function measureEfficiency(
     positions,
     poolWeth: sample!.poolWeth,
     arbCapitalPerBlock: sample!.arbCapitalPerBlock,
+    gasPriceGwei: sample!.gasPriceGwei,
     seeds: EFFICIENCY_SEEDS,
     rows,
   };

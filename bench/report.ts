@@ -275,7 +275,9 @@ function efficiencySection(result: EfficiencyResult): string {
     `Books of **${result.positions} positions** (the demo's default is 200: ${result.positions} keeps this section ` +
       `within the 15-minute budget of \`npm run bench\`), with the Uniswap pool (${result.poolWeth} WETH) and the ` +
       `arbitrageur's capital (${int(result.arbCapitalPerBlock)} USDC per block) scaled by the same factor so ` +
-      "liquidation flow against pool depth matches the demo's; every other setting is the demo's default. " +
+      "liquidation flow against pool depth matches the demo's; every other setting is the demo's default (gas " +
+      `at ${result.gasPriceGwei} gwei, the keeper skipping attempts that do not pay for it; every policy, ` +
+      "`aave-v4` included). " +
       `Seeds ${result.seeds.join(", ")}: borrower loss and bad debt are sums over the seeds, the peak pool/oracle ` +
       "deviation is their mean; ratios are **policy / incremental** on the same path (above 1× is worse than " +
       "incremental).",

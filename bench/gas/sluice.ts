@@ -5,7 +5,7 @@
  * LiquidationEngine and PositionLens, with the example risk parameters of ARCHITECTURE.md (maintenance 1.2,
  * target 1.25, full close at 1.08, bonus 2–6 %, 25 % of the debt per tranche at most).
  */
-import { MaxUint256, ZeroAddress } from "ethers";
+import { MaxUint256, ZeroAddress, type BaseContract } from "ethers";
 
 import { DEFAULT_RISK_PARAMS } from "../../src/devchain/deploySluice.js";
 import {
@@ -57,6 +57,26 @@ export interface SluiceBench {
 export type SluiceBuild = "production" | "test";
 
 /**
+ * Deploys contract `name` of `source` from `build`: the production artifact with `args`, or the test build through
+ * `testBuild` (its TypeChain factory); returns it once deployed.
+ */
+async function deployFrom<T extends BaseContract>(
+  world: World,
+  build: SluiceBuild,
+  source: string,
+  name: string,
+  testBuild: () => Promise<T>,
+  args: unknown[],
+): Promise<T> {
+  const contract =
+    build === "production"
+      ? await deployArtifact<T>(world.admin, sluiceArtifact(source, name), args)
+      : await testBuild();
+  await contract.waitForDeployment();
+  return contract;
+}
+
+/**
  * Deploys Sluice with one WETH/USDC market and `LENT` USDC lent by the admin; the keeper may spend its USDC. The
  * `production` build unless `build` says otherwise.
  */
@@ -73,15 +93,14 @@ export async function deploySluice(world: World, build: SluiceBuild = "productio
     ZeroAddress,
     0,
   ] as const;
-  const oracle =
-    build === "production"
-      ? await deployArtifact<ChainlinkOracle>(
-          admin,
-          sluiceArtifact("contracts/oracles/ChainlinkOracle.sol", "ChainlinkOracle"),
-          [...oracleArgs],
-        )
-      : await new ChainlinkOracle__factory(admin).deploy(...oracleArgs);
-  await oracle.waitForDeployment();
+  const oracle = await deployFrom<ChainlinkOracle>(
+    world,
+    build,
+    "contracts/oracles/ChainlinkOracle.sol",
+    "ChainlinkOracle",
+    () => new ChainlinkOracle__factory(admin).deploy(...oracleArgs),
+    [...oracleArgs],
+  );
   // Reserves to the admin, as before the shared deployer: the measured transactions are unchanged.
   const { pool, vault, engine } = await deploySluiceCore(admin, {
     quote: await world.usdc.getAddress(),
@@ -90,15 +109,14 @@ export async function deploySluice(world: World, build: SluiceBuild = "productio
     factories: build === "production" ? PRODUCTION_CORE_FACTORIES : TEST_BUILD_FACTORIES,
   });
   const lensArgs = [await vault.getAddress(), await engine.getAddress()] as const;
-  const lens =
-    build === "production"
-      ? await deployArtifact<PositionLens>(
-          admin,
-          sluiceArtifact("contracts/periphery/PositionLens.sol", "PositionLens"),
-          [...lensArgs],
-        )
-      : await new PositionLens__factory(admin).deploy(...lensArgs);
-  await lens.waitForDeployment();
+  const lens = await deployFrom<PositionLens>(
+    world,
+    build,
+    "contracts/periphery/PositionLens.sol",
+    "PositionLens",
+    () => new PositionLens__factory(admin).deploy(...lensArgs),
+    [...lensArgs],
+  );
   await mined(
     vault
       .connect(admin)

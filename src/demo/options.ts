@@ -46,7 +46,8 @@ Replays a price path against a book of borrower positions on an in-process chain
   --seed N                seed of the book, the path noise and top-ups        default ${DEFAULT_SIMULATION.seed}
   --path NAME|FILE        ${BUILTIN_PATHS.join(" | ")} | a CSV file of timestamp,price
                           (Unix seconds or ISO dates)                          default crash-40
-  --policy LIST           all | comma-separated: incremental,close-factor-50,full   default all
+  --policy LIST           all | comma-separated: incremental,close-factor-50,full,aave-v4
+                                                        default incremental,close-factor-50,full
   --blocks-per-step N     12-second blocks per step (1..300)                  default ${DEFAULT_SIMULATION.blocksPerStep}
   --top-up-probability P  chance an owner tops up after a tranche (0..1)      default ${DEFAULT_SIMULATION.topUpProbability}
   --gas-price-gwei G      gas price every transaction pays, gwei, or a preset:

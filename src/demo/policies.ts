@@ -11,7 +11,7 @@ import { DEFAULT_RISK_PARAMS } from "../devchain/deploySluice.js";
 export type RiskParams = typeof DEFAULT_RISK_PARAMS;
 
 /** The policies' names. */
-export const POLICY_NAMES = ["incremental", "close-factor-50", "full"] as const;
+export const POLICY_NAMES = ["incremental", "close-factor-50", "full", "aave-v4"] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
 /** A policy: its risk parameters and a sentence saying what it emulates. */
@@ -35,6 +35,11 @@ export const UINT128_MAX = 2n ** 128n - 1n;
  *   (Aave's health factor 0.95).
  * - `full` (the Compound III rule): the whole position at once as soon as it is below maintenance
  *   (`fullLiquidationRatio` = maintenance − 1 wei; the engine then pays `maxBonus`), no window cap.
+ * - `aave-v4` (Aave V4's rule, the strongest peer's): repay exactly what restores the target (the engine's own
+ *   target, 1.25) in one liquidation, with the bonus rising as health falls (the engine's ramp), no grace window, no
+ *   cap per liquidation or per market window, and the whole debt only when what would remain is dust (the engine's
+ *   dust close, `minDebt`) or when the target cannot be restored at all (`fullLiquidationRatio` = 1 + `maxBonus`,
+ *   the lowest validation allows: at or below it no repayment raises the ratio).
  * The bonus ramp, keeper share, minimum debt and caps on borrowing stay the base values in every policy.
  */
 export function policy(name: PolicyName, base: RiskParams = DEFAULT_RISK_PARAMS): Policy {
@@ -67,6 +72,20 @@ export function policy(name: PolicyName, base: RiskParams = DEFAULT_RISK_PARAMS)
         params: {
           ...base,
           fullLiquidationRatio: base.maintenanceRatio - 1n,
+          maxTrancheShare: WAD,
+          maxTrancheDebt: UINT128_MAX,
+          trancheCooldown: 0n,
+          windowLimit: UINT128_MAX,
+        },
+      };
+    case "aave-v4":
+      return {
+        name,
+        description:
+          "Aave V4 rule emulated: repay to the target in one liquidation, bonus rising as health falls, no grace window or cap; whole debt only for dust or when the target cannot be restored",
+        params: {
+          ...base,
+          fullLiquidationRatio: WAD + base.maxBonus,
           maxTrancheShare: WAD,
           maxTrancheDebt: UINT128_MAX,
           trancheCooldown: 0n,

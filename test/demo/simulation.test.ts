@@ -26,6 +26,7 @@ const SHORT_CRASH: PricePath = {
 
 const CONFIG: SimulationConfig = {
   ...DEFAULT_SIMULATION,
+  policies: [...POLICY_NAMES],
   positions: 8,
   seed: 11,
   path: SHORT_CRASH,
@@ -125,6 +126,27 @@ describe("demo simulation core (8 positions, a 30 % crash in 30 minutes)", funct
     // A mild first step down restores the target within the 25 % cap at least once.
     expect(restored + run.tranches.filter((t) => t.ratioAfter >= params.maintenanceRatio).length).to.be.greaterThan(0);
     expect(run.tranches.length).to.be.greaterThan(runOf(runs, "full").tranches.length);
+  });
+
+  it("aave-v4: every partial liquidation restores the target exactly, uncapped; the whole debt only below 1 + maxBonus or for dust", function () {
+    const run = runOf(runs, "aave-v4");
+    const { params } = run.policy;
+    expect(params.trancheCooldown).to.equal(0n);
+    expect(params.fullLiquidationRatio).to.equal(WAD + params.maxBonus);
+    let partial = 0;
+    for (const t of run.tranches) {
+      if (t.fullClose) {
+        // A full close below the full ratio, or a dust close (what the target would leave is under minDebt).
+        continue;
+      }
+      // Repaid to the target: at or just above it (rounding in the protocol's favour), and never capped below it.
+      expect(t.ratioAfter >= params.targetRatio, `tranche ${t.txHash}`).to.equal(true);
+      expect(Number(t.ratioAfter) / Number(params.targetRatio)).to.be.below(1.0001);
+      partial += 1;
+    }
+    expect(partial).to.be.greaterThan(0);
+    // No cap and no grace window: it restores in one liquidation what incremental takes tranches for.
+    expect(run.tranches.length).to.be.lessThan(runOf(runs, "incremental").tranches.length);
   });
 
   it("borrower loss == keeper profit + protocol fees + pool impact, from four independent sources", function () {
