@@ -411,8 +411,9 @@ ${lensSection(results.lens)}
 
 ## Liquidation efficiency
 
-The demo simulator (\`src/demo/\`, docs/demo.md) run headless in process (\`simulate\`, no report) on its two
-built-in price paths, \`crash-40\` and \`flash-crash\`, each policy from the same starting state.
+The demo simulator (\`src/demo/\`, docs/demo.md) run headless in process (\`simulate\`, no report) on the first two
+of its built-in price paths, \`crash-40\` and \`flash-crash\` (the others are slower, several at block resolution),
+each policy from the same starting state.
 
 ${efficiencySection(results.efficiency)}
 `;

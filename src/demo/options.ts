@@ -36,6 +36,19 @@ export const DEFAULT_WORKERS = Math.max(1, availableParallelism());
 /** The starting price of the built-in paths, USDC per WETH. */
 export const BUILTIN_START_PRICE = 3000;
 
+/** The built-in paths' own steps, e.g. "gap-down, v-shape 1; random-walk 5", from the paths themselves. */
+function ownSteps(): string {
+  const byStep = new Map<number, string[]>();
+  for (const name of BUILTIN_PATHS) {
+    const step = builtinPath(name, BUILTIN_START_PRICE, DEFAULT_SIMULATION.seed).blocksPerStep;
+    if (step !== undefined) byStep.set(step, [...(byStep.get(step) ?? []), name]);
+  }
+  return [...byStep.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([step, names]) => `${names.join(", ")} ${step}`)
+    .join("; ");
+}
+
 export function demoUsage(): string {
   return `usage: npm run demo -- [options]
 
@@ -44,11 +57,13 @@ Replays a price path against a book of borrower positions on an in-process chain
 
   --positions N           positions in the book (1..5000)                     default ${DEFAULT_SIMULATION.positions}
   --seed N                seed of the book, the path noise and top-ups        default ${DEFAULT_SIMULATION.seed}
-  --path NAME|FILE        ${BUILTIN_PATHS.join(" | ")} | a CSV file of timestamp,price
-                          (Unix seconds or ISO dates)                          default crash-40
+  --path NAME|FILE        a built-in path (${BUILTIN_PATHS.slice(0, 4).join(", ")},
+                          ${BUILTIN_PATHS.slice(4).join(", ")}; docs/demo.md)
+                          or a CSV file of timestamp,price (Unix seconds or ISO dates)   default crash-40
   --policy LIST           all | comma-separated: incremental,close-factor-50,full,aave-v4
                                                         default incremental,close-factor-50,full
-  --blocks-per-step N     12-second blocks per step (1..300)                  default ${DEFAULT_SIMULATION.blocksPerStep}
+  --blocks-per-step N     12-second blocks per step (1..300)                  default the path's own
+                          (${ownSteps()}; else ${DEFAULT_SIMULATION.blocksPerStep})
   --top-up-probability P  chance an owner tops up after a tranche (0..1)      default ${DEFAULT_SIMULATION.topUpProbability}
   --gas-price-gwei G      gas price every transaction pays, gwei, or a preset:
                           mainnet (${GAS_PRICE_PRESETS.mainnet}, a crash-day level) | l2 (${GAS_PRICE_PRESETS.l2})    default mainnet
@@ -142,6 +157,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
       throw new DemoOptionError(`--policy: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  const path = loadPath(str("path") ?? "crash-40", seed);
   const out = str("out");
   if (out !== undefined && out.trim() === "") throw new DemoOptionError("--out must not be empty");
   return {
@@ -152,9 +168,16 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
       ...DEFAULT_SIMULATION,
       positions: integer("--positions", str("positions"), DEFAULT_SIMULATION.positions, 1, 5000),
       seed,
-      path: loadPath(str("path") ?? "crash-40", seed),
+      path,
       policies,
-      blocksPerStep: integer("--blocks-per-step", str("blocks-per-step"), DEFAULT_SIMULATION.blocksPerStep, 1, 300),
+      // The path's own step when it has one (block resolution for the fast built-in paths), else the default.
+      blocksPerStep: integer(
+        "--blocks-per-step",
+        str("blocks-per-step"),
+        path.blocksPerStep ?? DEFAULT_SIMULATION.blocksPerStep,
+        1,
+        300,
+      ),
       topUpProbability,
       gasPriceGwei: gasPrice(str("gas-price-gwei")),
     },

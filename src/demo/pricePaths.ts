@@ -1,5 +1,5 @@
 /**
- * Price paths: the two built-in synthetic paths and user-supplied CSV files of `timestamp,price`.
+ * Price paths: the built-in synthetic paths and user-supplied CSV files of `timestamp,price`.
  *
  * Units: time in seconds from the start of the path; prices in quote units per collateral unit as plain numbers
  * (e.g. 3000 = 3,000 USDC per WETH).
@@ -14,14 +14,27 @@ export interface PricePoint {
   price: number;
 }
 
-/** A named path; points strictly increasing in time, starting at t = 0. */
+/**
+ * A named path; points strictly increasing in time, starting at t = 0. `blocksPerStep`, when set, is the step the
+ * path is meant to be simulated at (12-second blocks per step; `--blocks-per-step` overrides it): 1 for a path whose
+ * moves take minutes (the keeper acts every block), more for one that takes days.
+ */
 export interface PricePath {
   name: string;
   points: readonly PricePoint[];
+  blocksPerStep?: number;
 }
 
 /** The built-in paths' names. */
-export const BUILTIN_PATHS = ["crash-40", "flash-crash"] as const;
+export const BUILTIN_PATHS = [
+  "crash-40",
+  "flash-crash",
+  "gap-down",
+  "v-shape",
+  "slow-bleed",
+  "double-dip",
+  "random-walk",
+] as const;
 export type BuiltinPathName = (typeof BUILTIN_PATHS)[number];
 
 /** Raised for a path that cannot be used; the message names the file, line and problem. */
@@ -37,21 +50,8 @@ const HOUR = 3600;
  * ends), then one flat hour at the bottom so pending liquidations can finish.
  */
 export function crashPath(startPrice: number, seed: number): PricePath {
-  const rng = new DemoRng(seed ^ 0x5eed);
-  const interval = 5 * MINUTE;
-  const crashSeconds = 6 * HOUR;
-  const n = crashSeconds / interval;
-  const drift = Math.log(0.6) / n;
-  const shocks: number[] = [0];
-  for (let i = 1; i <= n; i++) shocks.push((shocks[i - 1] ?? 0) + 0.004 * rng.normal());
-  const last = shocks[n] ?? 0;
-  const points: PricePoint[] = [];
-  for (let i = 0; i <= n; i++) {
-    // A Brownian bridge: the noise is zero at both ends, so the crash is exactly 40 %.
-    const bridge = (shocks[i] ?? 0) - (last * i) / n;
-    points.push({ t: i * interval, price: startPrice * Math.exp(drift * i + bridge) });
-  }
-  points.push({ t: crashSeconds + HOUR, price: startPrice * 0.6 });
+  const points = bridgedDecline(startPrice, 0.6, (6 * HOUR) / (5 * MINUTE), 5 * MINUTE, 0.004, seed ^ 0x5eed);
+  points.push({ t: 7 * HOUR, price: startPrice * 0.6 });
   return { name: "crash-40", points };
 }
 
@@ -70,9 +70,129 @@ export function flashCrashPath(startPrice: number): PricePath {
   };
 }
 
-/** A built-in path by name. */
+/**
+ * A gap down: 10 flat minutes, then the price is 25 % lower from one block to the next (an oracle update after a
+ * weekend or an exchange halt), then 50 flat minutes. At block resolution: what happens in the blocks right after
+ * the gap is the point.
+ */
+export function gapDownPath(startPrice: number): PricePath {
+  return {
+    name: "gap-down",
+    blocksPerStep: 1,
+    points: [
+      { t: 0, price: startPrice },
+      { t: 10 * MINUTE, price: startPrice },
+      { t: 10 * MINUTE + 12, price: startPrice * 0.75 },
+      { t: HOUR, price: startPrice * 0.75 },
+    ],
+  };
+}
+
+/**
+ * A V: 5 flat minutes, −35 % in 5 minutes, back to the start over the next 50 minutes, 30 flat minutes. At block
+ * resolution (a 300-s step would see the bottom once).
+ */
+export function vShapePath(startPrice: number): PricePath {
+  return {
+    name: "v-shape",
+    blocksPerStep: 1,
+    points: [
+      { t: 0, price: startPrice },
+      { t: 5 * MINUTE, price: startPrice },
+      { t: 10 * MINUTE, price: startPrice * 0.65 },
+      { t: HOUR, price: startPrice },
+      { t: HOUR + 30 * MINUTE, price: startPrice },
+    ],
+  };
+}
+
+/**
+ * A slow bleed: −45 % over 3 days as a straight decline in log-price with seeded noise (1 % per hour, pinned at both
+ * ends), then a flat day. Hourly steps (300 blocks).
+ */
+export function slowBleedPath(startPrice: number, seed: number): PricePath {
+  const points = bridgedDecline(startPrice, 0.55, 72, HOUR, 0.01, seed ^ 0xb1eed);
+  points.push({ t: 96 * HOUR, price: startPrice * 0.55 });
+  return { name: "slow-bleed", blocksPerStep: 300, points };
+}
+
+/**
+ * A double dip: −25 % over 2 hours, half of it regained over the next 2 hours, then −35 % from there over 2 hours
+ * (to 0.56 of the start), and an hour flat; straight lines between the turns. 300-s steps.
+ */
+export function doubleDipPath(startPrice: number): PricePath {
+  return {
+    name: "double-dip",
+    points: [
+      { t: 0, price: startPrice },
+      { t: 2 * HOUR, price: startPrice * 0.75 },
+      { t: 4 * HOUR, price: startPrice * 0.875 },
+      { t: 6 * HOUR, price: startPrice * 0.56875 },
+      { t: 7 * HOUR, price: startPrice * 0.56875 },
+    ],
+  };
+}
+
+/**
+ * A seeded random walk with jumps over 8 hours, one point per minute: log-returns with a volatility of 0.3 % per
+ * minute and a downward drift of 0.01 % per minute, plus a jump with probability 0.5 % per minute of −5 % to −15 %
+ * (uniform). The same seed gives the same walk. 60-s steps (5 blocks).
+ */
+export function randomWalkPath(startPrice: number, seed: number): PricePath {
+  const rng = new DemoRng(seed ^ 0x3a1c);
+  const points: PricePoint[] = [{ t: 0, price: startPrice }];
+  let logPrice = Math.log(startPrice);
+  for (let minute = 1; minute <= 8 * 60; minute++) {
+    logPrice += -0.0001 + 0.003 * rng.normal();
+    if (rng.next() < 0.005) logPrice += Math.log(1 - (0.05 + 0.1 * rng.next()));
+    points.push({ t: minute * MINUTE, price: Math.exp(logPrice) });
+  }
+  return { name: "random-walk", blocksPerStep: 5, points };
+}
+
+/**
+ * `steps` points `interval` apart falling from `startPrice` to `startPrice * endFactor` in log-price, with seeded
+ * noise of `volatility` per interval as a Brownian bridge (zero at both ends).
+ */
+function bridgedDecline(
+  startPrice: number,
+  endFactor: number,
+  steps: number,
+  interval: number,
+  volatility: number,
+  seed: number,
+): PricePoint[] {
+  const rng = new DemoRng(seed);
+  const drift = Math.log(endFactor) / steps;
+  const shocks: number[] = [0];
+  for (let i = 1; i <= steps; i++) shocks.push((shocks[i - 1] ?? 0) + volatility * rng.normal());
+  const last = shocks[steps] ?? 0;
+  const points: PricePoint[] = [];
+  for (let i = 0; i <= steps; i++) {
+    const bridge = (shocks[i] ?? 0) - (last * i) / steps;
+    points.push({ t: i * interval, price: startPrice * Math.exp(drift * i + bridge) });
+  }
+  return points;
+}
+
+/** A built-in path by name (`seed` shapes the noise of the paths that have it). */
 export function builtinPath(name: BuiltinPathName, startPrice: number, seed: number): PricePath {
-  return name === "crash-40" ? crashPath(startPrice, seed) : flashCrashPath(startPrice);
+  switch (name) {
+    case "crash-40":
+      return crashPath(startPrice, seed);
+    case "flash-crash":
+      return flashCrashPath(startPrice);
+    case "gap-down":
+      return gapDownPath(startPrice);
+    case "v-shape":
+      return vShapePath(startPrice);
+    case "slow-bleed":
+      return slowBleedPath(startPrice, seed);
+    case "double-dip":
+      return doubleDipPath(startPrice);
+    case "random-walk":
+      return randomWalkPath(startPrice, seed);
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import { generateBook } from "../../src/demo/book.js";
 import { DemoOptionError, parseDemoOptions } from "../../src/demo/options.js";
 import { parsePolicies } from "../../src/demo/policies.js";
 import {
+  builtinPath,
   crashPath,
   flashCrashPath,
   parsePathCsv,
@@ -47,6 +48,56 @@ describe("demo inputs", function () {
       expect(Math.min(...path.points.map((p) => p.price))).to.equal(2100);
       expect(priceAt(path, 3600)).to.equal(3000);
       expect(sampleSteps(path, 300).map((s) => s.price)).to.include(2100);
+    });
+
+    it("gap-down falls 25 % from one block to the next and holds; it runs at block resolution", function () {
+      const path = builtinPath("gap-down", 3000, 1);
+      expect(priceAt(path, 600)).to.equal(3000);
+      expect(priceAt(path, 612)).to.equal(2250);
+      expect(priceAt(path, 3600)).to.equal(2250);
+      expect(path.blocksPerStep).to.equal(1);
+      expect(parseDemoOptions(["--path", "gap-down"]).config.blocksPerStep).to.equal(1);
+      expect(parseDemoOptions(["--path", "gap-down", "--blocks-per-step", "5"]).config.blocksPerStep).to.equal(5);
+    });
+
+    it("v-shape falls 35 % in 5 minutes and is back within the hour, at block resolution", function () {
+      const path = builtinPath("v-shape", 3000, 1);
+      expect(Math.min(...path.points.map((p) => p.price))).to.equal(1950);
+      expect(priceAt(path, 600)).to.equal(1950);
+      expect(priceAt(path, 3600)).to.equal(3000);
+      // Every 12-s block is a step: the bottom is one of them.
+      expect(sampleSteps(path, 12 * path.blocksPerStep!).map((s) => s.price)).to.include(1950);
+    });
+
+    it("slow-bleed falls exactly 45 % over 3 days with seeded noise, then holds a day, in hourly steps", function () {
+      const path = builtinPath("slow-bleed", 3000, 1);
+      expect(Math.abs(priceAt(path, 72 * 3600) - 1650)).to.be.lessThan(1e-9);
+      expect(pathDuration(path)).to.equal(96 * 3600);
+      expect(path.blocksPerStep).to.equal(300);
+      expect(builtinPath("slow-bleed", 3000, 1)).to.deep.equal(path);
+      expect(builtinPath("slow-bleed", 3000, 2).points[10]!.price).to.not.equal(path.points[10]!.price);
+    });
+
+    it("double-dip falls twice, the second time lower, with a rebound between", function () {
+      const path = builtinPath("double-dip", 3000, 1);
+      expect(priceAt(path, 2 * 3600)).to.equal(2250);
+      expect(priceAt(path, 4 * 3600)).to.equal(2625);
+      expect(Math.abs(priceAt(path, 6 * 3600) - 1706.25)).to.be.lessThan(1e-9);
+      expect(path.blocksPerStep).to.equal(undefined);
+      expect(parseDemoOptions(["--path", "double-dip"]).config.blocksPerStep).to.equal(25);
+    });
+
+    it("random-walk is the same for a seed, differs across seeds and has jumps", function () {
+      const path = builtinPath("random-walk", 3000, 2);
+      expect(path.points).to.have.length(8 * 60 + 1);
+      expect(builtinPath("random-walk", 3000, 2)).to.deep.equal(path);
+      expect(builtinPath("random-walk", 3000, 3).points[100]!.price).to.not.equal(path.points[100]!.price);
+      let jumps = 0;
+      for (let i = 1; i < path.points.length; i++) {
+        if (path.points[i]!.price / path.points[i - 1]!.price < 0.955) jumps += 1;
+      }
+      expect(jumps, "one-minute moves of -4.5 % or more").to.be.greaterThan(0);
+      expect(path.blocksPerStep).to.equal(5);
     });
 
     it("parses a CSV of Unix seconds or ISO dates, relative to the first row", function () {
