@@ -22,8 +22,9 @@ import {TransferLib} from "../libraries/TransferLib.sol";
 
 /// @title LiquidationEngine
 /// @notice Sizes and executes liquidation tranches over the MarginVault's positions.
-/// @dev Order in `liquidate`: checks -> accrue -> price -> compute -> write tranche state -> send collateral ->
-/// callback -> pull payment -> repay -> route fee -> realize bad debt -> emit.
+/// @dev Order in `liquidate` (Morpho Blue's): checks -> accrue -> price -> compute -> record the market window and
+/// any open remainder -> emit -> book the tranche in the vault (seizure, repayment, tranche state) and send the
+/// collateral -> callback -> pull the payment into the pool -> realize bad debt.
 contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 

@@ -95,8 +95,6 @@ export interface DemoChain {
   /** Hardhat's funded test accounts (at least {@link DEMO_ACCOUNTS}). */
   signers: Signer[];
   clock: ChainClock;
-  /** The gas price every transaction pays. */
-  fees: FeeMarket;
   /** Takes a snapshot; returns its id for {@link revert}. */
   snapshot(): Promise<string>;
   /** Reverts to a snapshot (which is consumed: take a new one to revert there again). */
@@ -133,7 +131,6 @@ export async function openDemoChain(gasPriceWei: bigint): Promise<DemoChain> {
     provider,
     signers,
     clock,
-    fees,
     snapshot: async () => String(await provider.send("evm_snapshot", [])),
     revert: async (id) => {
       const ok = (await provider.send("evm_revert", [id])) as boolean;

@@ -66,12 +66,12 @@ function isOutOfGasCall(error: unknown): boolean {
   return /out of gas|gas required exceeds|exceeds transaction gas cap/i.test(`${message} ${body ?? ""}`);
 }
 
-/** Reverts that mean another keeper (or the owner) got there first, or the state moved: not our error. */
 /**
  * The most gas one transaction may use (EIP-7825, from Osaka: 2^24; nodes refuse an `eth_call` asking for more). A
  * break-even at or above it is not tested with a capped call: the estimate decides.
  */
 const TX_GAS_CAP = 2n ** 24n;
+/** Reverts that mean another keeper (or the owner) got there first, or the state moved: not our error. */
 const RACE_ERRORS = new Set(["InGracePeriod", "PositionHealthy", "NoDebt", "UnknownPosition", "WindowExhausted"]);
 
 export class Keeper {
@@ -316,7 +316,6 @@ export class Keeper {
     }
   }
 
-  /** Simulates the tranche from the keeper's address; returns the transaction, its gas and its profit. */
   /**
    * The gas `plan`'s transaction needs, if its profit covers the market's minimum plus that gas at `gasPrice`
    * (`#gasCostQuote`); otherwise why not. Cheapest first: the largest gas the profit could pay for (the break-even),
@@ -361,6 +360,7 @@ export class Keeper {
     return { gas };
   }
 
+  /** Simulates the tranche from the keeper's address; returns the transaction and its profit (its gas is priced apart). */
   async #simulate(
     context: MarketContext,
     positionId: bigint,
