@@ -400,8 +400,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         return (tranche, TrancheMath.protocolFeeUp(maxRepayAssets, sized.bonus, plan.params.keeperShare));
     }
 
-    /// @dev A complete tranche (it repaid everything sized) starts the grace window and closes any open remainder.
-    /// An incomplete one leaves the clocks alone and keeps what it left of the sized tranche open, from the first
+    /// @dev A complete tranche (it repaid everything sized) starts the grace window and closes any open remainder;
+    /// one that completes a live remainder starts it as of the remainder's first piece. An incomplete one leaves the clocks alone and keeps what it left of the sized tranche open, from the first
     /// incomplete tranche's time when it continues an open remainder, from now otherwise.
     /// The liquidatable clock follows the ratio the tranche leaves. Returns the position's state, packed, for the
     /// vault to store with the booking; only an open remainder is written here.
@@ -415,7 +415,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             state.openTrancheAssets = uint104(Math.min(plan.sizedAssets - repaidAssets, type(uint104).max));
             _openTranches[positionId] = OpenTranche(state.openTrancheAt, state.openTrancheAssets);
         } else {
-            state.lastTrancheAt = SafeCast.toUint32(block.timestamp);
+            // Completing a live remainder dates the grace window from the first piece, so splitting a tranche (and
+            // taking its last unit late) never holds the next one off for longer than one grace window.
+            state.lastTrancheAt = plan.openTranche ? state.openTrancheAt : SafeCast.toUint32(block.timestamp);
             state.openTrancheAt = 0;
             state.openTrancheAssets = 0;
             if (wasOpen) delete _openTranches[positionId];

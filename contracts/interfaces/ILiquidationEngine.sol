@@ -30,7 +30,8 @@ interface ILiquidationEngine {
     /// @param liquidatableSince When the position was last seen (flagged or left by a tranche) below maintenance;
     /// 0 when it was last seen healthy. Drives the time component of the bonus.
     /// @param lastTrancheAt Time of the last *complete* tranche: one that repaid everything the engine sized (or the
-    /// whole debt). It starts the grace window and the time-bonus clock. 0: none yet.
+    /// whole debt); for one that took the rest of an open remainder, the time of the remainder's first piece. It
+    /// starts the grace window and the time-bonus clock. 0: none yet.
     /// @param tranchesExecuted Tranches so far, complete or not.
     /// @param openTrancheAt Time of the first tranche that repaid less than the engine sized, while what it left of
     /// that sized tranche is open (0: none). The remainder stays open for one grace window from this time.
@@ -139,8 +140,8 @@ interface ILiquidationEngine {
     /// @notice Liquidates one tranche of `positionId`.
     /// @dev A tranche bounded by `maxRepayAssets` below what the engine sized is *incomplete*: it does not start a
     /// grace window or restart the time bonus; what it left of the sized tranche stays open to any keeper at once,
-    /// for one grace window from the first incomplete tranche, and the tranche that takes the rest is complete
-    /// (see `TrancheState`).
+    /// for one grace window from the first incomplete tranche, and the tranche that takes the rest is complete and
+    /// starts the grace window as of that first piece (see `TrancheState`).
     /// @param positionId The position.
     /// @param maxRepayAssets Most debt the keeper will repay; the tranche is bounded by it (and may not leave dust).
     /// @param receiver Receives the seized collateral.

@@ -78,12 +78,16 @@ abstract contract AdversarialBase is EngineBaseTest {
     /// (until `block.timestamp + 300`), at or above it the position is healthy (a tranche capped by
     /// `maxTrancheShare` may stop between maintenance and the target).
     function _expectNoFurtherTranche(address keeper, uint256 id) internal {
+        _expectNoFurtherTrancheUntil(keeper, id, block.timestamp + 300);
+    }
+
+    /// @dev `_expectNoFurtherTranche` with the grace window ending at `graceEnd` (a tranche split into pieces dates it
+    /// from the first piece).
+    function _expectNoFurtherTrancheUntil(address keeper, uint256 id, uint256 graceEnd) internal {
         uint256 ratio = vault.positionHealth(id).ratio;
         vm.prank(keeper);
         if (ratio < 1.2e18) {
-            vm.expectRevert(
-                abi.encodeWithSelector(ILiquidationEngine.InGracePeriod.selector, id, block.timestamp + 300)
-            );
+            vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InGracePeriod.selector, id, graceEnd));
         } else {
             vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.PositionHealthy.selector, id, ratio, 1.2e18));
         }

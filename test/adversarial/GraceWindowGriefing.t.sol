@@ -81,13 +81,15 @@ contract GraceWindowGriefingTest is AdversarialBase {
     }
 
     /// @dev Splitting: any sequence of incomplete tranches within one grace window, plus the one that completes them,
-    /// repays no more than the tranche sized before the first of them, and then the grace window holds. (Once a grace
+    /// repays no more than the tranche sized before the first of them, and then the grace window holds, dated from
+    /// the first piece. (Once a grace
     /// window has passed since the first incomplete tranche, the position is sized afresh: still at most one sized
     /// tranche per grace window.)
     function testFuzz_splitTranches_neverPassMoreThanOneSizedTranche(uint256 seed, uint8 pieces) public {
         pieces = uint8(bound(pieces, 1, 12));
         uint256 sized = engine.previewLiquidation(positionId).repaidAssets;
         uint256 debtBefore = vault.debtAssetsOf(positionId);
+        uint256 splitAt = block.timestamp;
         for (uint256 i = 0; i < pieces; ++i) {
             ILiquidationEngine.Preview memory preview = engine.previewLiquidation(positionId);
             if (preview.reason != ILiquidationEngine.Reason.None || preview.repaidAssets <= 1) break;
@@ -101,7 +103,9 @@ contract GraceWindowGriefingTest is AdversarialBase {
             _liquidate(type(uint256).max);
 
         assertLe(debtBefore - vault.debtAssetsOf(positionId), sized, "at most one sized tranche");
-        if (vault.positionHealth(positionId).ratio < 1.2e18) _expectNoFurtherTranche(KEEPER, positionId);
+        if (vault.positionHealth(positionId).ratio < 1.2e18) {
+            _expectNoFurtherTrancheUntil(KEEPER, positionId, splitAt + COOLDOWN);
+        }
     }
 
     /// @dev What an incomplete tranche left open lasts one grace window from the first incomplete tranche; after that

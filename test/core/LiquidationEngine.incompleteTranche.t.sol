@@ -44,13 +44,11 @@ contract LiquidationEngineIncompleteTrancheTest is EngineBaseTest {
         (uint256 rest, ) = _liquidate(type(uint256).max);
         assertEq(rest, SIZED - 3_000 * USDC, "the rest, and no more");
         state = engine.trancheState(positionId);
-        assertEq(state.lastTrancheAt, block.timestamp, "complete: the grace window starts now");
+        assertEq(state.lastTrancheAt, openedAt, "complete: the grace window runs from the first piece");
         assertEq(state.openTrancheAt, 0);
         assertEq(state.openTrancheAssets, 0);
         vm.prank(KEEPER);
-        vm.expectRevert(
-            abi.encodeWithSelector(ILiquidationEngine.InGracePeriod.selector, positionId, block.timestamp + 300)
-        );
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InGracePeriod.selector, positionId, openedAt + 300));
         engine.liquidate(positionId, type(uint256).max, KEEPER, "");
     }
 

@@ -72,6 +72,12 @@ contract EngineInvariantsTest is EngineBaseTest {
         assertEq(handler.ghostSplitOverruns(), 0);
     }
 
+    /// @notice The tranche that completes an open remainder dates the grace window from the remainder's first piece
+    /// (audit finding M-2): however a sized tranche is split, the next one waits one grace window from the split.
+    function invariant_completedSplitsNeverStretchTheGraceWindow() public view {
+        assertEq(handler.ghostStretchedGraceWindows(), 0);
+    }
+
     /// @notice Pool and vault books stay consistent through liquidations and write-offs.
     function invariant_accountingConsistent() public view {
         _assertPoolBooks();
@@ -102,6 +108,7 @@ contract EngineHandler is CommonBase, StdCheats, StdUtils {
     uint256 public ghostWindowViolations;
     uint256 public ghostIncompleteDelays;
     uint256 public ghostSplitOverruns;
+    uint256 public ghostStretchedGraceWindows;
     /// @notice Tranches that went through (shows the campaign is not vacuous), and those among them that repaid
     /// less than the engine sized.
     uint256 public liquidations;
@@ -217,6 +224,9 @@ contract EngineHandler is CommonBase, StdCheats, StdUtils {
                 ++ghostWindowViolations;
             }
             _checkSplit(id, repaid, preview, openBefore, lastTrancheAt);
+            if (openBefore && repaid >= preview.repaidAssets && vault.position(id).owner != address(0)) {
+                if (engine.trancheState(id).lastTrancheAt > history.openTrancheAt) ++ghostStretchedGraceWindows;
+            }
         } catch {}
     }
 
