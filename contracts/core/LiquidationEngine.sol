@@ -374,7 +374,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         revert WindowExhausted(plan.marketId);
     }
 
-    /// @dev A keeper may repay less than the tranche, as long as it leaves no dust; then no bad debt is realized, and
+    /// @dev A keeper may repay less than the tranche, as long as it leaves no dust and repays at least the market's
+    /// minimum tranche (or the whole sized tranche when that is smaller); then no bad debt is realized, and
     /// the tranche is `Partial` whatever it was sized as, since debt of at least `minDebt` is left (so
     /// `TrancheLiquidated.fullClose` is false).
     function _boundedByMaxRepay(
@@ -384,6 +385,13 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     ) internal pure returns (TrancheMath.Tranche memory, uint256) {
         TrancheMath.Tranche memory sized = plan.tranche;
         if (maxRepayAssets >= sized.repaidAssets) return (sized, plan.protocolFee);
+        if (maxRepayAssets < plan.params.minTrancheDebt) {
+            revert TrancheBelowMinimum(
+                positionId,
+                maxRepayAssets,
+                Math.min(plan.params.minTrancheDebt, sized.repaidAssets)
+            );
+        }
         uint256 debtLeft = plan.debtAssets - maxRepayAssets;
         if (debtLeft < plan.params.minDebt) revert LeavesDust(positionId, debtLeft, plan.params.minDebt);
         TrancheMath.Tranche memory tranche = TrancheMath.Tranche({
@@ -401,8 +409,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     }
 
     /// @dev A complete tranche (it repaid everything sized) starts the grace window and closes any open remainder;
-    /// one that completes a live remainder starts it as of the remainder's first piece. An incomplete one leaves the clocks alone and keeps what it left of the sized tranche open, from the first
-    /// incomplete tranche's time when it continues an open remainder, from now otherwise.
+    /// one that completes a live remainder starts it as of the remainder's first piece. An incomplete one leaves the
+    /// clocks alone and keeps what it left of the sized tranche open, from the first incomplete tranche's time when it
+    /// continues an open remainder, from now otherwise.
     /// The liquidatable clock follows the ratio the tranche leaves. Returns the position's state, packed, for the
     /// vault to store with the booking; only an open remainder is written here.
     function _recordTranche(uint256 positionId, Plan memory plan) internal returns (uint80) {

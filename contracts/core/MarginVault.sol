@@ -46,8 +46,8 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
     uint256 internal constant CONFIG_TOKEN = 0;
     uint256 internal constant CONFIG_POOL = 1;
     uint256 internal constant CONFIG_QUOTE = 2;
-    uint256 internal constant CONFIG_MIN_DEBT = 4 + 9;
-    uint256 internal constant CONFIG_COLLATERAL_CAP = 4 + 14;
+    uint256 internal constant CONFIG_MIN_DEBT = 4 + 10;
+    uint256 internal constant CONFIG_COLLATERAL_CAP = 4 + 15;
 
     /// @inheritdoc IMarginVault
     address public liquidationEngine;
@@ -554,7 +554,7 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
 
     /// @dev The market's configuration, copied from its data contract's code (after SSTORE2's leading STOP byte). The
     /// code is `abi.encode(MarketConfig)` of static fields only, so its words are laid out as the struct's in memory:
-    /// the four addresses, then the 15 risk parameters (which `c.params` points to). Written by this contract from
+    /// the four addresses, then the 16 risk parameters (which `c.params` points to). Written by this contract from
     /// checked values only, so no field needs cleaning.
     function _config(MarketSlots storage m) internal view returns (MarketConfig memory c) {
         address config = m.config;
@@ -562,7 +562,7 @@ contract MarginVault is IMarginVault, AccessControl, ReentrancyGuardTransient, M
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             extcodecopy(config, c, 1, 0x80)
-            extcodecopy(config, params, 0x81, 0x1e0)
+            extcodecopy(config, params, 0x81, 0x200)
         }
     }
 

@@ -116,6 +116,8 @@ interface ILiquidationEngine {
     error SelfLiquidation(uint256 positionId, address caller);
     /// @notice Thrown when `maxRepayAssets` would leave a debt below the minimum.
     error LeavesDust(uint256 positionId, uint256 debtLeft, uint256 minDebt);
+    /// @notice Thrown when `maxRepayAssets` is below both the sized tranche and the market's `minTrancheDebt`.
+    error TrancheBelowMinimum(uint256 positionId, uint256 maxRepayAssets, uint256 minimum);
     /// @notice Thrown when an amount argument is zero.
     error ZeroAmount();
     /// @notice Thrown when an address argument is zero.
@@ -143,7 +145,8 @@ interface ILiquidationEngine {
     /// for one grace window from the first incomplete tranche, and the tranche that takes the rest is complete and
     /// starts the grace window as of that first piece (see `TrancheState`).
     /// @param positionId The position.
-    /// @param maxRepayAssets Most debt the keeper will repay; the tranche is bounded by it (and may not leave dust).
+    /// @param maxRepayAssets Most debt the keeper will repay; the tranche is bounded by it (and may not leave dust,
+    /// nor be below both the sized tranche and the market's `minTrancheDebt`).
     /// @param receiver Receives the seized collateral.
     /// @param data Non-empty: `onTrancheLiquidation` is called on the caller before payment is pulled.
     /// @return repaidAssets Debt repaid.

@@ -18,7 +18,8 @@ interface IMarginVault {
     /// @notice The risk parameters of a market (ratios and bonuses WAD; debts in quote units; durations in seconds).
     /// @dev Bounds, checked on every change: `MAX_RATIO >= initialRatio >= targetRatio > maintenanceRatio >
     /// fullLiquidationRatio >= 1 + maxBonus`, `minBonus <= maxBonus <= MAX_BONUS`, `keeperShare <= 1`,
-    /// `0 < maxTrancheShare <= 1`, `maxTrancheDebt > 0`, `minDebt <= maxTrancheDebt`,
+    /// `0 < maxTrancheShare <= 1`, `maxTrancheDebt > 0`, `minTrancheDebt <= maxTrancheDebt`,
+    /// `minDebt <= maxTrancheDebt`,
     /// `trancheCooldown <= MAX_TRANCHE_COOLDOWN`, `0 < window <= MAX_WINDOW`, `windowLimit > 0`.
     struct RiskParams {
         uint64 initialRatio;
@@ -30,6 +31,7 @@ interface IMarginVault {
         uint64 keeperShare;
         uint64 maxTrancheShare;
         uint128 maxTrancheDebt;
+        uint128 minTrancheDebt;
         uint128 minDebt;
         uint128 windowLimit;
         uint32 window;

@@ -19,6 +19,7 @@ library RiskParamsLib {
                 maxBonus: params.maxBonus,
                 maxTrancheShare: params.maxTrancheShare,
                 maxTrancheDebt: params.maxTrancheDebt,
+                minTrancheDebt: params.minTrancheDebt,
                 minDebt: params.minDebt
             });
     }

@@ -46,6 +46,9 @@ library TrancheMath {
     /// @param maxBonus Bonus at and below the full-liquidation ratio (WAD).
     /// @param maxTrancheShare Largest fraction of the debt repaid by one tranche (WAD, in (0, 1]).
     /// @param maxTrancheDebt Largest debt repaid by one tranche (quote units, > 0).
+    /// @param minTrancheDebt Smallest debt a partial tranche repays, whatever the target and `maxTrancheShare` ask
+    /// (quote units, at most `maxTrancheDebt`; 0: no floor), so that every tranche pays for a keeper's gas; the
+    /// market window and the debt itself still bound it.
     /// @param minDebt No tranche leaves a position with a positive debt below this (quote units).
     struct Params {
         uint256 initialRatio;
@@ -56,6 +59,7 @@ library TrancheMath {
         uint256 maxBonus;
         uint256 maxTrancheShare;
         uint256 maxTrancheDebt;
+        uint256 minTrancheDebt;
         uint256 minDebt;
     }
 
@@ -103,12 +107,15 @@ library TrancheMath {
     error InvalidTrancheShare(uint256 maxTrancheShare);
     /// @notice Thrown when `maxTrancheDebt` is zero.
     error ZeroTrancheDebt();
+    /// @notice Thrown when `minTrancheDebt` is above `maxTrancheDebt`.
+    error MinTrancheAboveMax(uint256 minTrancheDebt, uint256 maxTrancheDebt);
     /// @notice Thrown when a price of zero is given.
     error ZeroPrice();
 
     /// @notice Reverts with a named error unless
     /// `MAX_RATIO >= initialRatio >= targetRatio > maintenanceRatio > fullLiquidationRatio >= 1 + maxBonus`,
-    /// `minBonus <= maxBonus <= MAX_BONUS`, `0 < maxTrancheShare <= 1` and `maxTrancheDebt > 0`.
+    /// `minBonus <= maxBonus <= MAX_BONUS`, `0 < maxTrancheShare <= 1`, `maxTrancheDebt > 0` and
+    /// `minTrancheDebt <= maxTrancheDebt`.
     /// @dev `fullLiquidationRatio >= 1 + maxBonus` matters: below `1 + bonus` a tranche lowers the ratio, so only a
     /// full close helps, and this bound makes every such position full-closeable. It also implies
     /// `targetRatio > 1 + bonus`, which keeps the denominator of `repayToTargetUp` positive.
@@ -132,6 +139,9 @@ library TrancheMath {
             revert InvalidTrancheShare(params.maxTrancheShare);
         }
         if (params.maxTrancheDebt == 0) revert ZeroTrancheDebt();
+        if (params.minTrancheDebt > params.maxTrancheDebt) {
+            revert MinTrancheAboveMax(params.minTrancheDebt, params.maxTrancheDebt);
+        }
     }
 
     /// @notice Collateral ratio `collateralAssets * price / 1e36 / debtAssets` in WAD, rounded down once.
@@ -212,7 +222,8 @@ library TrancheMath {
     }
 
     /// @notice The repayment that restores the target ratio, capped by `maxTrancheShare * debt` (rounded up, so it is
-    /// never 0 for a positive debt), `maxTrancheDebt`, `windowRemainingAssets` and the debt itself.
+    /// never 0 for a positive debt), then raised to `minTrancheDebt`, then capped by `maxTrancheDebt`,
+    /// `windowRemainingAssets` and the debt itself.
     function cappedRepayToTargetUp(
         PositionState memory position,
         Params memory params,
@@ -228,6 +239,7 @@ library TrancheMath {
             bonus
         );
         repaidAssets = Math.min(repaidAssets, Math.mulDiv(debtAssets, params.maxTrancheShare, WAD, Math.Rounding.Ceil));
+        repaidAssets = Math.max(repaidAssets, params.minTrancheDebt);
         repaidAssets = Math.min(repaidAssets, params.maxTrancheDebt);
         repaidAssets = Math.min(repaidAssets, windowRemainingAssets);
         repaidAssets = Math.min(repaidAssets, debtAssets);
@@ -237,7 +249,7 @@ library TrancheMath {
     /// @dev Steps:
     /// 1. ratio at or above maintenance (or no debt): `Healthy`, nothing repaid.
     /// 2. ratio at or below `fullLiquidationRatio`: `FullClose` at `maxBonus`, the whole debt, no cap.
-    /// 3. otherwise the target repayment, capped (`cappedRepayToTargetUp`);
+    /// 3. otherwise the target repayment, capped and raised to the minimum tranche (`cappedRepayToTargetUp`);
     ///    if it would leave a debt below `minDebt` (or none), it becomes the whole debt (`DustClose`; this may exceed
     ///    the caps, and the window by less than `minDebt`); if the window leaves nothing, `WindowExhausted`.
     /// 4. the seized collateral is worth `repaid * (1 + bonus)`; if that is more than the position holds, all the

@@ -10,6 +10,17 @@ import { DEFAULT_RISK_PARAMS } from "../devchain/deploySluice.js";
 /** The shape of `IMarginVault.RiskParams`. */
 export type RiskParams = typeof DEFAULT_RISK_PARAMS;
 
+const USDC = 10n ** 6n;
+
+/**
+ * The base (incremental) risk parameters the market is listed with: the devchain's, plus a minimum tranche of 5,000
+ * USDC (as `deploy/parameters/mainnet.json5`). A tranche through the FlashLiquidator and the 0.3 % pool costs the
+ * keeper about 300k gas: 0.015 ETH, about 45 USDC at 3,000 USDC per ETH and the demo's default 50 gwei, and at the
+ * ramp's first bonus it nets 70 % × 2 % − 0.3 % ≈ 1.1 % of what it repays, so about 4,100 USDC breaks even; below
+ * that a keeper at 50 gwei waits until the bonus has grown, which costs the borrower more.
+ */
+export const BASE_RISK_PARAMS: RiskParams = { ...DEFAULT_RISK_PARAMS, minTrancheDebt: 5_000n * USDC };
+
 /** The policies' names. */
 export const POLICY_NAMES = ["incremental", "close-factor-50", "full", "aave-v4"] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
@@ -28,7 +39,8 @@ export const UINT128_MAX = 2n ** 128n - 1n;
 /**
  * The policy's parameters, derived from the market's base (incremental) parameters:
  * - `incremental`: the base parameters unchanged (Sluice defaults: tranches to the target ratio, at most 25 % of the
- *   debt and 250k quote each, a 300 s grace window, a 2M-per-hour market window, full close at or below 1.08).
+ *   debt and 250k quote each but at least 5k, a 300 s grace window, a 2M-per-hour market window, full close at or
+ *   below 1.08).
  * - `close-factor-50` (the Aave V3 rule): a tranche may repay up to 50 % of the debt (`maxTrancheShare` 0.5) with no
  *   target (`targetRatio` = `initialRatio`, the highest validation allows, so the 50 % cap binds), no grace window
  *   (`trancheCooldown` 0), no per-tranche or market-window cap; 100 % below the full ratio, set to 0.95 × maintenance
@@ -40,9 +52,10 @@ export const UINT128_MAX = 2n ** 128n - 1n;
  *   cap per liquidation or per market window, and the whole debt only when what would remain is dust (the engine's
  *   dust close, `minDebt`) or when the target cannot be restored at all (`fullLiquidationRatio` = 1 + `maxBonus`,
  *   the lowest validation allows: at or below it no repayment raises the ratio).
- * The bonus ramp, keeper share, minimum debt and caps on borrowing stay the base values in every policy.
+ * The peers have no minimum tranche (`minTrancheDebt` 0: neither Aave nor Compound has one). The bonus ramp, keeper
+ * share, minimum debt and caps on borrowing stay the base values in every policy.
  */
-export function policy(name: PolicyName, base: RiskParams = DEFAULT_RISK_PARAMS): Policy {
+export function policy(name: PolicyName, base: RiskParams = BASE_RISK_PARAMS): Policy {
   switch (name) {
     case "incremental":
       return {
@@ -60,6 +73,7 @@ export function policy(name: PolicyName, base: RiskParams = DEFAULT_RISK_PARAMS)
           targetRatio: base.initialRatio,
           maxTrancheShare: WAD / 2n,
           maxTrancheDebt: UINT128_MAX,
+          minTrancheDebt: 0n,
           trancheCooldown: 0n,
           windowLimit: UINT128_MAX,
           fullLiquidationRatio: (base.maintenanceRatio * 95n) / 100n,
@@ -74,6 +88,7 @@ export function policy(name: PolicyName, base: RiskParams = DEFAULT_RISK_PARAMS)
           fullLiquidationRatio: base.maintenanceRatio - 1n,
           maxTrancheShare: WAD,
           maxTrancheDebt: UINT128_MAX,
+          minTrancheDebt: 0n,
           trancheCooldown: 0n,
           windowLimit: UINT128_MAX,
         },
@@ -88,6 +103,7 @@ export function policy(name: PolicyName, base: RiskParams = DEFAULT_RISK_PARAMS)
           fullLiquidationRatio: WAD + base.maxBonus,
           maxTrancheShare: WAD,
           maxTrancheDebt: UINT128_MAX,
+          minTrancheDebt: 0n,
           trancheCooldown: 0n,
           windowLimit: UINT128_MAX,
         },

@@ -34,7 +34,6 @@ import {
 } from "../../typechain-types/index.js";
 import { deploySluiceIgnition } from "../deploy/ignition.js";
 import { readParameterFile } from "../deploy/parameters.js";
-import { DEFAULT_RISK_PARAMS } from "../devchain/deploySluice.js";
 import {
   addFullRangeLiquidity,
   sqrtPriceX96At,
@@ -46,6 +45,7 @@ import {
 } from "../devchain/uniswap.js";
 import type { Registry } from "../sdk/registry.js";
 import type { BookPosition } from "./book.js";
+import { BASE_RISK_PARAMS } from "./policies.js";
 
 /** The functions of the Uniswap V3 pool the demo reads. */
 export interface PoolReader {
@@ -226,8 +226,8 @@ export async function deployDemoSystem(
   };
 }
 
-/** The base (incremental) risk parameters the market is listed with. */
-export const BASE_RISK_PARAMS = DEFAULT_RISK_PARAMS;
+/** The base (incremental) risk parameters the market is listed with (see `policies.ts`). */
+export { BASE_RISK_PARAMS };
 
 /** Positions opened per `multicall` transaction on the vault. */
 const POSITIONS_PER_BATCH = 10;

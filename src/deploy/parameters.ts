@@ -156,6 +156,7 @@ const RISK_PARAM_BITS: Readonly<Record<keyof RiskParamsInput, number>> = {
   keeperShare: 64,
   maxTrancheShare: 64,
   maxTrancheDebt: 128,
+  minTrancheDebt: 128,
   minDebt: 128,
   windowLimit: 128,
   window: 32,

@@ -26,7 +26,11 @@ const USDC = 10n ** 6n;
 const WAD = 10n ** 18n;
 const FEE = 3000n;
 
-/** The example parameters of ARCHITECTURE.md (`IMarginVault.RiskParams`). */
+/**
+ * The example parameters of ARCHITECTURE.md (`IMarginVault.RiskParams`), with no minimum tranche (`minTrancheDebt`
+ * 0: tranches sized exactly as the target and the caps ask). The demo adds one (`BASE_RISK_PARAMS` in
+ * `src/demo/world.ts`).
+ */
 export const DEFAULT_RISK_PARAMS = {
   initialRatio: 14n * 10n ** 17n,
   targetRatio: 125n * 10n ** 16n,
@@ -37,6 +41,7 @@ export const DEFAULT_RISK_PARAMS = {
   keeperShare: 7n * 10n ** 17n,
   maxTrancheShare: 25n * 10n ** 16n,
   maxTrancheDebt: 250_000n * USDC,
+  minTrancheDebt: 0n,
   minDebt: 100n * USDC,
   windowLimit: 2_000_000n * USDC,
   window: 3600n,

@@ -128,6 +128,7 @@ function toRiskParams(p: IMarginVault.RiskParamsStructOutput): MarketRiskParams 
     keeperShare: p.keeperShare,
     maxTrancheShare: p.maxTrancheShare,
     maxTrancheDebt: p.maxTrancheDebt,
+    minTrancheDebt: p.minTrancheDebt,
     minDebt: p.minDebt,
     windowLimit: p.windowLimit,
     window: p.window,

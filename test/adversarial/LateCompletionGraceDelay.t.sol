@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {AdversarialBase} from "./AdversarialBase.sol";
 
 /// @notice Attack (issue #19): a keeper allied with the owner takes all but 1 unit of the sized tranche at once,

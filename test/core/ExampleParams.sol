@@ -3,7 +3,8 @@ pragma solidity ^0.8.28;
 
 import {IMarginVault} from "../../contracts/interfaces/IMarginVault.sol";
 
-/// @notice ARCHITECTURE.md's example parameters for a WETH market against a 6-decimals quote asset.
+/// @notice ARCHITECTURE.md's example parameters for a WETH market against a 6-decimals quote asset, with no minimum
+/// tranche (`minTrancheDebt` 0: tranches sized exactly as the target and caps ask; the minimum has its own tests).
 function exampleRiskParams() pure returns (IMarginVault.RiskParams memory) {
     return
         IMarginVault.RiskParams({
@@ -16,6 +17,7 @@ function exampleRiskParams() pure returns (IMarginVault.RiskParams memory) {
             keeperShare: 0.7e18,
             maxTrancheShare: 0.25e18,
             maxTrancheDebt: uint128(250_000 * 1e6),
+            minTrancheDebt: 0,
             minDebt: uint128(100 * 1e6),
             windowLimit: uint128(2_000_000 * 1e6),
             window: 3600,

@@ -56,6 +56,7 @@ contract MarginVaultDecimalsTest is Test {
             keeperShare: 0.7e18,
             maxTrancheShare: 0.25e18,
             maxTrancheDebt: uint128(250_000 * 10 ** qDec),
+            minTrancheDebt: uint128(1_000 * 10 ** qDec),
             minDebt: uint128(10 ** qDec),
             windowLimit: uint128(2_000_000 * 10 ** qDec),
             window: 3600,

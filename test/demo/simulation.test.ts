@@ -28,6 +28,9 @@ const CONFIG: SimulationConfig = {
   ...DEFAULT_SIMULATION,
   policies: [...POLICY_NAMES],
   positions: 8,
+  // Positions large enough (median 30 WETH, ~64k USDC of debt) that the 25 % cap, not the 5,000 USDC minimum
+  // tranche, sizes most tranches.
+  medianCollateral: 30,
   seed: 11,
   path: SHORT_CRASH,
   blocksPerStep: 25,
@@ -107,14 +110,16 @@ describe("demo simulation core (8 positions, a 30 % crash in 30 minutes)", funct
     expect(checked).to.be.greaterThan(0);
   });
 
-  it("incremental: tranches are at most 25 % of the debt, restore the target unless capped, and respect the grace window", function () {
+  it("incremental: tranches are at most 25 % of the debt or the minimum tranche, restore the target unless capped, and respect the grace window", function () {
     const run = runOf(runs, "incremental");
     const { params } = run.policy;
     let restored = 0;
     for (const tranches of byPosition(run).values()) {
       const first = tranches[0]!;
       if (!first.fullClose) {
-        expect(Number(first.repaidAssets) / Number(openingDebt.get(first.bookIndex)!)).to.be.at.most(0.2501);
+        const debt = Number(openingDebt.get(first.bookIndex)!);
+        const cap = Math.max(0.25 * debt, Number(params.minTrancheDebt));
+        expect(Number(first.repaidAssets) / cap).to.be.at.most(1.0001);
       }
       for (const t of tranches) {
         if (!t.fullClose && t.ratioAfter >= params.targetRatio) restored += 1;
@@ -145,8 +150,8 @@ describe("demo simulation core (8 positions, a 30 % crash in 30 minutes)", funct
       partial += 1;
     }
     expect(partial).to.be.greaterThan(0);
-    // No cap and no grace window: it restores in one liquidation what incremental takes tranches for.
-    expect(run.tranches.length).to.be.lessThan(runOf(runs, "incremental").tranches.length);
+    // No cap and no grace window: it restores in one liquidation what incremental may take tranches for.
+    expect(run.tranches.length).to.be.at.most(runOf(runs, "incremental").tranches.length);
   });
 
   it("borrower loss == keeper profit + protocol fees + pool impact, from four independent sources", function () {

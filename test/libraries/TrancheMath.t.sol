@@ -32,6 +32,7 @@ contract TrancheMathTest is Test {
                 maxBonus: 0.06e18,
                 maxTrancheShare: 0.25e18,
                 maxTrancheDebt: 250_000 * USDC,
+                minTrancheDebt: 0,
                 minDebt: 100 * USDC
             });
     }
@@ -202,6 +203,37 @@ contract TrancheMathTest is Test {
         assertEq(t.repaidAssets, 700 * USDC);
     }
 
+    function test_computeTranche_smallTargetTrancheRaisedToTheMinimum() public pure {
+        // At 1.19 the target needs ~ 10,000 * (1.25 - 1.19) / (0.25 - 0.0217) ~ 2,628; the minimum asks 4,000, more
+        // than the 25 % share cap (2,500): the minimum wins, and the position ends above the target.
+        TrancheMath.Params memory p = _params();
+        p.minTrancheDebt = 4_000 * USDC;
+        TrancheMath.PositionState memory s = _position(10_000 * USDC, 1.19e18);
+        TrancheMath.Tranche memory t = TrancheMath.computeTranche(s, p, _unbounded());
+        assertEq(uint8(t.kind), uint8(TrancheMath.TrancheKind.Partial));
+        assertEq(t.repaidAssets, 4_000 * USDC, "raised to the minimum");
+        assertGt(_ratioAfter(s, t), p.targetRatio, "past the target");
+    }
+
+    function test_computeTranche_minimumBelowTheSizedTrancheChangesNothing() public pure {
+        TrancheMath.Params memory p = _params();
+        TrancheMath.PositionState memory s = _position(10_000 * USDC, 1.1e18);
+        uint256 sized = TrancheMath.computeTranche(s, p, _unbounded()).repaidAssets;
+        p.minTrancheDebt = sized;
+        assertEq(TrancheMath.computeTranche(s, p, _unbounded()).repaidAssets, sized);
+    }
+
+    function test_computeTranche_minimumBoundedByWindowAndDebt() public pure {
+        TrancheMath.Params memory p = _params();
+        p.minTrancheDebt = 4_000 * USDC;
+        TrancheMath.Tranche memory t = TrancheMath.computeTranche(_position(10_000 * USDC, 1.19e18), p, 700 * USDC);
+        assertEq(t.repaidAssets, 700 * USDC, "the window still bounds it");
+        // 3,000 of debt: the minimum would take all of it, so the tranche is a dust close of the whole debt.
+        t = TrancheMath.computeTranche(_position(3_000 * USDC, 1.19e18), p, _unbounded());
+        assertEq(uint8(t.kind), uint8(TrancheMath.TrancheKind.DustClose));
+        assertEq(t.repaidAssets, 3_000 * USDC);
+    }
+
     function test_computeTranche_windowExhaustedRepaysNothing() public pure {
         TrancheMath.Tranche memory t = TrancheMath.computeTranche(_position(10_000 * USDC, 1.1e18), _params(), 0);
         assertEq(uint8(t.kind), uint8(TrancheMath.TrancheKind.WindowExhausted));
@@ -355,6 +387,15 @@ contract TrancheMathTest is Test {
         harness.validateParams(p);
     }
 
+    function test_validateParams_revertsWhenMinTrancheAboveMax() public {
+        TrancheMath.Params memory p = _params();
+        p.minTrancheDebt = p.maxTrancheDebt + 1;
+        vm.expectRevert(
+            abi.encodeWithSelector(TrancheMath.MinTrancheAboveMax.selector, p.maxTrancheDebt + 1, p.maxTrancheDebt)
+        );
+        harness.validateParams(p);
+    }
+
     // ------------------------------------------------------------------ fuzz helpers
 
     /// @dev Valid parameters from arbitrary seeds.
@@ -472,6 +513,50 @@ contract TrancheMathTest is Test {
             assertEq(window, 0);
             assertEq(t.repaidAssets, 0);
         } else if (t.kind == TrancheMath.TrancheKind.DustClose) {
+            assertEq(t.repaidAssets, s.debtAssets);
+        }
+    }
+
+    /// @notice The minimum tranche: a partial tranche repays at least `minTrancheDebt` unless the window bounds it,
+    /// never more than the larger of the minimum and the tranche sized without one, and within the absolute cap and
+    /// the window; where the tranche sized without a minimum already reaches it, nothing changes.
+    function testFuzz_minimumTranche_raisesToTheFloorOnly(
+        uint256 s0,
+        uint256 s1,
+        uint256 s2,
+        uint256 s3,
+        uint256 s4,
+        uint256 debtSeed,
+        uint256 collateralSeed,
+        uint256 ratioSeed,
+        uint256 window,
+        uint256 minSeed
+    ) public pure {
+        TrancheMath.Params memory p = _boundParams(s0, s1, s2, s3, s4);
+        TrancheMath.PositionState memory s = _boundPosition(
+            debtSeed,
+            collateralSeed,
+            bound(ratioSeed, p.fullLiquidationRatio + 1, p.maintenanceRatio - 1)
+        );
+        window = bound(window, 0, s.debtAssets * 2);
+        TrancheMath.Tranche memory without = TrancheMath.computeTranche(s, p, window);
+        p.minTrancheDebt = bound(minSeed, 0, Math.min(p.maxTrancheDebt, s.debtAssets * 2));
+        TrancheMath.Tranche memory t = TrancheMath.computeTranche(s, p, window);
+        assertGe(t.repaidAssets, without.repaidAssets, "a minimum never shrinks a tranche");
+        if (without.repaidAssets >= p.minTrancheDebt || without.kind != TrancheMath.TrancheKind.Partial) {
+            assertEq(t.repaidAssets, without.repaidAssets, "calm: the tranche sized without a minimum");
+            assertEq(uint8(t.kind), uint8(without.kind));
+            return;
+        }
+        if (t.kind == TrancheMath.TrancheKind.Partial) {
+            assertGe(t.repaidAssets, Math.min(p.minTrancheDebt, window), "raised to the floor (or the window)");
+            assertLe(t.repaidAssets, p.minTrancheDebt, "no more than the floor");
+            assertLe(t.repaidAssets, p.maxTrancheDebt, "absolute cap");
+            assertLe(t.repaidAssets, window, "window");
+            assertGe(s.debtAssets - t.repaidAssets, p.minDebt, "no dust left");
+            assertGe(_ratioAfter(s, t), t.ratioBefore, "a tranche above 1 + bonus never lowers the ratio");
+        } else {
+            assertEq(uint8(t.kind), uint8(TrancheMath.TrancheKind.DustClose), "or it takes the whole debt");
             assertEq(t.repaidAssets, s.debtAssets);
         }
     }

@@ -7,9 +7,9 @@ import { Rng } from "../helpers/rng.js";
 import { PRICE_SCALE, USDC, deploySystem, wethPrice as price } from "../helpers/system.js";
 
 /** Parameters as MarginVault stores them, in the shape of `IMarginVault.RiskParams`. */
-function riskParams(rng: Rng): RiskParams & { borrowCap: bigint; collateralCap: bigint } {
+function riskParams(rng: Rng, minRng: Rng): RiskParams & { borrowCap: bigint; collateralCap: bigint } {
   const maxBonus = rng.pick([6n * 10n ** 16n, 8n * 10n ** 16n, 5n * 10n ** 16n]);
-  return {
+  const params = {
     initialRatio: 14n * 10n ** 17n,
     targetRatio: 125n * 10n ** 16n,
     maintenanceRatio: 12n * 10n ** 17n,
@@ -19,6 +19,7 @@ function riskParams(rng: Rng): RiskParams & { borrowCap: bigint; collateralCap: 
     keeperShare: rng.pick([7n * 10n ** 17n, 5n * 10n ** 17n, WAD]),
     maxTrancheShare: rng.pick([25n * 10n ** 16n, 5n * 10n ** 17n, WAD]),
     maxTrancheDebt: rng.pick([250_000n * USDC, 3_000n * USDC]),
+    minTrancheDebt: 0n,
     minDebt: 100n * USDC,
     windowLimit: rng.pick([2_000_000n * USDC, 8_000n * USDC]),
     window: 3600n,
@@ -26,6 +27,9 @@ function riskParams(rng: Rng): RiskParams & { borrowCap: bigint; collateralCap: 
     borrowCap: 10n ** 30n,
     collateralCap: 10n ** 30n,
   };
+  // From its own stream, so the other draws are those of the parameters before the minimum existed.
+  const minTrancheDebt = minRng.pick([0n, 0n, 200n * USDC, 1_000n * USDC]);
+  return { ...params, minTrancheDebt: minTrancheDebt < params.maxTrancheDebt ? minTrancheDebt : params.maxTrancheDebt };
 }
 
 /** How a sequencer outage bears on a state's grace window (to show the random states reach each case). */
@@ -46,7 +50,8 @@ describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
     const rng = new Rng(0x9e57n);
 
     const { quote, collateral, oracle, vault, engine, marketId } = await deploySystem(ethers, 100_000_000n * USDC);
-    let params = riskParams(rng);
+    const minRng = new Rng(0x3n);
+    let params = riskParams(rng, minRng);
     await vault.setRiskParams(marketId, params).catch(() => undefined); // NoChange is fine
     await quote.mint(keeper.address, 10n ** 15n * USDC);
     await quote.connect(keeper).approve(await engine.getAddress(), ethers.MaxUint256);
@@ -79,7 +84,7 @@ describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
       const elapsed = Number(rng.pick([0n, 1n, 60n, 299n, 300n, 1_000n, 4_000n]));
       if (elapsed > 0) await networkHelpers.time.increase(elapsed);
       if (round % 17 === 5) {
-        params = riskParams(rng);
+        params = riskParams(rng, minRng);
         await vault.setRiskParams(marketId, params).catch(() => undefined); // NoChange is fine
       }
       if (round % 3 === 2) {
@@ -104,7 +109,10 @@ describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
       if (rng.between(0n, 2n) === 0n) {
         // Complete tranches, and incomplete ones (a part of the sized tranche) that leave the rest open.
         const sized = (await engine.previewLiquidation(target)).repaidAssets;
-        const maxRepay = rng.between(0n, 2n) === 0n && sized > 1n ? rng.between(1n, sized - 1n) : ethers.MaxUint256;
+        // (A piece repays at least the minimum tranche: the engine refuses less.)
+        const floor = params.minTrancheDebt > 0n ? params.minTrancheDebt : 1n;
+        const maxRepay =
+          rng.between(0n, 2n) === 0n && sized > floor ? rng.between(floor, sized - 1n) : ethers.MaxUint256;
         await engine
           .connect(keeper)
           .liquidate(target, maxRepay, keeper.address, "0x")
@@ -138,6 +146,7 @@ describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
             keeperShare: onChainParams.keeperShare,
             maxTrancheShare: onChainParams.maxTrancheShare,
             maxTrancheDebt: onChainParams.maxTrancheDebt,
+            minTrancheDebt: onChainParams.minTrancheDebt,
             minDebt: onChainParams.minDebt,
             windowLimit: onChainParams.windowLimit,
             window: onChainParams.window,

@@ -27,6 +27,7 @@ const BROKEN: Array<[string, Partial<MarketRiskParams>]> = [
   ["InvalidTrancheShare", { maxTrancheShare: 0n }],
   ["InvalidTrancheShare", { maxTrancheShare: WAD + 1n }],
   ["ZeroTrancheDebt", { maxTrancheDebt: 0n, minDebt: 0n }],
+  ["MinTrancheAboveMax", { minTrancheDebt: 250_000n * USDC + 1n }],
   ["MinDebtAboveTrancheDebt", { minDebt: 250_000n * USDC + 1n }],
   ["KeeperShareTooHigh", { keeperShare: WAD + 1n }],
   ["TrancheCooldownTooLong", { trancheCooldown: MAX_TRANCHE_COOLDOWN + 1n }],
@@ -55,6 +56,7 @@ describe("SDK risk parameters: the same bounds as MarginVault.setRiskParams", fu
       { trancheCooldown: 0n },
       { keeperShare: WAD, trancheCooldown: MAX_TRANCHE_COOLDOWN, window: MAX_WINDOW, windowLimit: 1n },
       { minDebt: 250_000n * USDC, maxTrancheShare: WAD },
+      { minTrancheDebt: 250_000n * USDC },
       { fullLiquidationRatio: WAD + 6n * 10n ** 16n, minBonus: 6n * 10n ** 16n },
     ];
     for (const change of edges) {

@@ -40,6 +40,8 @@ function randomParams(rng: Rng, quoteDecimals: bigint): TrancheParams {
   const maintenanceRatio = rng.between(fullLiquidationRatio + 10n ** 15n, 4n * WAD);
   const targetRatio = rng.between(maintenanceRatio + 10n ** 15n, 5n * WAD);
   const unit = 10n ** quoteDecimals;
+  const maxTrancheDebt = rng.pick([MAX_UINT256, 250_000n * unit, rng.between(1n, 10n ** 9n * unit)]);
+  const minTrancheDebt = rng.pick([0n, 0n, 5_000n * unit, rng.between(0n, 10n ** 6n * unit)]);
   return {
     initialRatio: rng.between(targetRatio, MAX_RATIO),
     targetRatio,
@@ -48,7 +50,8 @@ function randomParams(rng: Rng, quoteDecimals: bigint): TrancheParams {
     minBonus,
     maxBonus,
     maxTrancheShare: rng.pick([WAD, WAD / 2n, WAD / 4n, rng.between(1n, WAD)]),
-    maxTrancheDebt: rng.pick([MAX_UINT256, 250_000n * unit, rng.between(1n, 10n ** 9n * unit)]),
+    maxTrancheDebt,
+    minTrancheDebt: minTrancheDebt < maxTrancheDebt ? minTrancheDebt : maxTrancheDebt,
     minDebt: rng.pick([0n, 100n * unit, rng.between(0n, 10n ** 6n * unit)]),
   };
 }
@@ -200,6 +203,7 @@ describe("TrancheMath TypeScript mirror", function () {
       ["InvalidTrancheShare", { maxTrancheShare: 0n }],
       ["InvalidTrancheShare", { maxTrancheShare: WAD + 1n }],
       ["ZeroTrancheDebt", { maxTrancheDebt: 0n }],
+      ["MinTrancheAboveMax", { maxTrancheDebt: 5n, minTrancheDebt: 6n }],
     ];
     for (const [errorName, change] of broken) {
       const params = { ...valid, ...change };

@@ -48,6 +48,7 @@ const LIBRARY_ERRORS = [
   "error RatioTooHigh(uint256 initialRatio, uint256 limit)",
   "error InvalidTrancheShare(uint256 maxTrancheShare)",
   "error ZeroTrancheDebt()",
+  "error MinTrancheAboveMax(uint256 minTrancheDebt, uint256 maxTrancheDebt)",
   "error ZeroPrice()",
 ];
 

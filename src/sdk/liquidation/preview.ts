@@ -6,6 +6,7 @@
  * Units: amounts token-native; ratios and bonuses WAD; prices quote units per collateral unit × 1e36; times in
  * seconds.
  */
+import { max, min } from "../math/fixedPoint.js";
 import { TrancheKind, computeTranche, protocolFeeUp, validateParams, type Tranche } from "../math/trancheMath.js";
 import type { RiskParams } from "../math/riskParams.js";
 
@@ -90,8 +91,6 @@ export interface LiquidationPreview {
 }
 
 const MAX_UINT256 = (1n << 256n) - 1n;
-const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
-const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
 /**
  * The market window as it stands at `state.now` (as `LiquidationRules.currentWindow`): one that has run its length

@@ -54,3 +54,8 @@ export function mulChecked(a: bigint, b: bigint): bigint {
 export function min(a: bigint, b: bigint): bigint {
   return a < b ? a : b;
 }
+
+/** The larger of two values. */
+export function max(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
+}

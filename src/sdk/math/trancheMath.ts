@@ -6,7 +6,7 @@
  * Units: amounts are token-native units; ratios and bonuses are WAD (1e18 = 100 %); a price is the value of one
  * collateral unit in quote units scaled by 1e36.
  */
-import { MathOverflowError, Rounding, ceilDiv, min, mulChecked, mulDiv } from "./fixedPoint.js";
+import { MathOverflowError, Rounding, ceilDiv, max, min, mulChecked, mulDiv } from "./fixedPoint.js";
 
 /** 100 % in WAD. */
 export const WAD = 10n ** 18n;
@@ -49,6 +49,11 @@ export interface TrancheParams {
   maxTrancheShare: bigint;
   /** Largest debt one tranche repays (quote units, > 0). */
   maxTrancheDebt: bigint;
+  /**
+   * Smallest debt a partial tranche repays, whatever the target and the share cap ask (quote units, at most
+   * `maxTrancheDebt`; 0: no floor); the market window and the debt still bound it.
+   */
+  minTrancheDebt: bigint;
   /** No tranche leaves a positive debt below this (quote units). */
   minDebt: bigint;
 }
@@ -143,6 +148,12 @@ export const InvalidTrancheShareError = defineError(
 );
 /** `maxTrancheDebt` is zero. */
 export const ZeroTrancheDebtError = defineError("ZeroTrancheDebt", () => "maxTrancheDebt must be positive");
+/** `minTrancheDebt` is above `maxTrancheDebt`. */
+export const MinTrancheAboveMaxError = defineError(
+  "MinTrancheAboveMax",
+  ([minTrancheDebt, maxTrancheDebt]) =>
+    `minTrancheDebt ${minTrancheDebt} must be at most maxTrancheDebt ${maxTrancheDebt}`,
+);
 /** A price of zero was given. */
 export const ZeroPriceError = defineError("ZeroPrice", () => "price must be positive");
 
@@ -202,6 +213,11 @@ export const TRANCHE_PARAM_RULES: readonly ParamRule<TrancheParams>[] = [
     error: (p) => new InvalidTrancheShareError(p.maxTrancheShare),
   },
   { field: "maxTrancheDebt", broken: (p) => p.maxTrancheDebt === 0n, error: () => new ZeroTrancheDebtError() },
+  {
+    field: "minTrancheDebt",
+    broken: (p) => p.minTrancheDebt > p.maxTrancheDebt,
+    error: (p) => new MinTrancheAboveMaxError(p.minTrancheDebt, p.maxTrancheDebt),
+  },
 ];
 
 /** Throws a {@link TrancheMathError} naming the first parameter that breaks the bounds (as `validateParams`). */
@@ -261,8 +277,8 @@ export function repayForCollateralUp(collateralAssets: bigint, price: bigint, bo
 }
 
 /**
- * The repayment restoring the target ratio, capped by `maxTrancheShare · debt` (rounded up), `maxTrancheDebt`,
- * `windowRemainingAssets` and the debt itself.
+ * The repayment restoring the target ratio, capped by `maxTrancheShare · debt` (rounded up), then raised to
+ * `minTrancheDebt`, then capped by `maxTrancheDebt`, `windowRemainingAssets` and the debt itself.
  */
 export function cappedRepayToTargetUp(
   position: PositionState,
@@ -273,6 +289,7 @@ export function cappedRepayToTargetUp(
   const { collateralAssets, debtAssets, price } = position;
   let repaidAssets = repayToTargetUp(collateralAssets, price, debtAssets, params.targetRatio, bonus);
   repaidAssets = min(repaidAssets, mulDiv(debtAssets, params.maxTrancheShare, WAD, Rounding.Up));
+  repaidAssets = max(repaidAssets, params.minTrancheDebt);
   repaidAssets = min(repaidAssets, params.maxTrancheDebt);
   repaidAssets = min(repaidAssets, windowRemainingAssets);
   return min(repaidAssets, debtAssets);
