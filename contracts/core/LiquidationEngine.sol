@@ -65,6 +65,16 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         bool feeSinkSet;
     }
     mapping(uint256 marketId => Window) internal _windows;
+    /// @dev A market's speed measure (`LiquidationRules.PriceSpeed`) in one slot: the price as its 144 most
+    /// significant bits (`mantissa << shift`; prices below 2^144, e.g. any 18-decimal collateral against a 6-decimal
+    /// quote token below 10^9 per unit, are exact), the rate below `MAX_DROP_RATE` < 2^64.
+    struct SpeedSlot {
+        uint40 at;
+        uint64 dropRate;
+        uint8 shift;
+        uint144 mantissa;
+    }
+    mapping(uint256 marketId => SpeedSlot) internal _speeds;
 
     /// @dev Everything `liquidate` works out before it moves anything.
     /// `sizedAssets` is the repayment the engine sized, before `maxRepayAssets`; `openTranche` says the sizing was
@@ -92,6 +102,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         uint256 feeToSink;
         uint256 debtAssetsLeft;
         uint256 ratioAfter;
+        LiquidationRules.PriceSpeed speed;
     }
 
     /// @param vault_ The MarginVault.
@@ -138,6 +149,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         if (p.owner == address(0)) revert UnknownPosition(positionId);
         (uint256 price, IOracle.PriceStatus status) = vault.market(p.marketId).oracle.price();
         if (status == IOracle.PriceStatus.Invalid) revert InvalidPrice(p.marketId);
+        _recordSpeed(p.marketId, price);
         uint256 ratio = TrancheMath.ratioDown(p.collateralAssets, price, vault.debtAssetsOf(positionId));
         TrancheState memory state = _stateOf(positionId, p.engineState);
         liquidatableSince = state.liquidatableSince;
@@ -146,6 +158,15 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         state.liquidatableSince = uint40(liquidatableSince);
         vault.setEngineState(positionId, _pack(state));
         emit FlagLiquidatable(positionId, liquidatableSince);
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function recordPriceSpeed(uint256 marketId) external nonReentrant returns (uint256) {
+        IOracle oracle = vault.market(marketId).oracle;
+        if (address(oracle) == address(0)) revert IMarginVault.UnknownMarket(marketId);
+        (uint256 price, IOracle.PriceStatus status) = oracle.price();
+        if (status == IOracle.PriceStatus.Invalid) revert InvalidPrice(marketId);
+        return _recordSpeed(marketId, price);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -304,6 +325,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         IOracle.PriceStatus status;
         (plan.price, status) = plan.oracle.updatePrice();
         if (status == IOracle.PriceStatus.Invalid) revert InvalidPrice(plan.marketId);
+        plan.speed = LiquidationRules.observeSpeed(_speedOf(plan.marketId), plan.price);
         (Reason reason, LiquidationRules.TranchePlan memory planned, TrancheState memory history, bool sinkSet) = _size(
             positionId,
             p,
@@ -348,6 +370,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         );
         LiquidationRules.TranchePlan memory planned = LiquidationRules.planTranche(
             LiquidationRules.PlanInput({
+                dropRate: plan.speed.dropRate,
                 collateralAssets: p.collateralAssets,
                 debtAssets: plan.debtAssets,
                 price: plan.price,
@@ -435,6 +458,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         else if (state.liquidatableSince == 0) state.liquidatableSince = uint40(block.timestamp);
         // Full closes at or below the full-liquidation ratio bypass the window and do not use it up.
         if (plan.tranche.kind != TrancheMath.TrancheKind.FullClose) _useWindow(plan, repaidAssets);
+        _storeSpeed(plan.marketId, plan.speed);
         // `_pack` checks that the clocks fit their 32 bits.
         return _pack(state);
     }
@@ -503,6 +527,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             return preview;
         }
         plan.debtAssets = vault.debtAssetsOf(positionId);
+        plan.speed = LiquidationRules.observeSpeed(_speedOf(p.marketId), plan.price);
         LiquidationRules.TranchePlan memory planned;
         (preview.reason, planned, , ) = _size(positionId, p, plan);
         TrancheMath.Tranche memory t = planned.tranche;
@@ -529,14 +554,20 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             debtAssets: vault.debtAssetsOf(positionId),
             price: price
         });
+        TrancheMath.Params memory base = RiskParamsLib.toTrancheParams(params);
+        // The market's speed measure observed at `price` now, then decaying one grace window per tranche.
+        uint256 rate = LiquidationRules.observeSpeed(_speedOf(p.marketId), price).dropRate;
         TrancheMath.Tranche[] memory buffer = new TrancheMath.Tranche[](MAX_SCHEDULE_TRANCHES);
         uint256 count;
         while (count < MAX_SCHEDULE_TRANCHES && state.debtAssets > 0) {
+            uint256 ratio = TrancheMath.ratioDown(state.collateralAssets, price, state.debtAssets);
+            uint256 drop = LiquidationRules.projectedDrop(rate, params.trancheCooldown);
             TrancheMath.Tranche memory t = TrancheMath.computeTranche(
                 state,
-                RiskParamsLib.toTrancheParams(params),
+                LiquidationRules.atSpeed(base, ratio, drop),
                 params.windowLimit
             );
+            rate = LiquidationRules.decayedRate(rate, params.trancheCooldown);
             if (t.kind == TrancheMath.TrancheKind.Healthy || t.kind == TrancheMath.TrancheKind.WindowExhausted) break;
             buffer[count++] = t;
             state.collateralAssets -= t.seizedAssets;
@@ -604,6 +635,19 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     }
 
     /// @inheritdoc ILiquidationEngine
+    function priceSpeed(uint256 marketId) external view returns (uint256 at, uint256 price, uint256 rate) {
+        LiquidationRules.PriceSpeed memory s = _speedOf(marketId);
+        return (s.at, s.price, s.dropRate);
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function dropRate(uint256 marketId) external view returns (uint256) {
+        (uint256 price, IOracle.PriceStatus status) = vault.market(marketId).oracle.price();
+        if (status == IOracle.PriceStatus.Invalid) return 0;
+        return LiquidationRules.observeSpeed(_speedOf(marketId), price).dropRate;
+    }
+
+    /// @inheritdoc ILiquidationEngine
     function feeConfig(uint256 marketId) external view returns (FeeConfig memory) {
         return _feeConfig[marketId];
     }
@@ -640,6 +684,33 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
                 (uint256(state.tranchesExecuted & MAX_TRANCHE_COUNT) << 64);
         if (state.openTrancheAt != 0) bits |= OPEN_TRANCHE_FLAG;
         return uint80(bits);
+    }
+
+    /// @dev A market's speed measure as stored (the price from its 144 most significant bits).
+    function _speedOf(uint256 marketId) internal view returns (LiquidationRules.PriceSpeed memory) {
+        SpeedSlot memory s = _speeds[marketId];
+        return LiquidationRules.PriceSpeed(s.at, uint256(s.mantissa) << s.shift, s.dropRate);
+    }
+
+    /// @dev Stores `speed` unless it is the one already stored (observed earlier in this second).
+    function _storeSpeed(uint256 marketId, LiquidationRules.PriceSpeed memory speed) internal {
+        if (_speeds[marketId].at == speed.at) return;
+        uint256 bits = Math.log2(speed.price) + 1;
+        uint256 shift = bits > 144 ? bits - 144 : 0;
+        // `at` is now (< 2^40 until the year 36812), `dropRate` <= MAX_DROP_RATE < 2^64, `price >> shift` < 2^144.
+        _speeds[marketId] = SpeedSlot(
+            uint40(speed.at),
+            uint64(speed.dropRate),
+            uint8(shift),
+            uint144(speed.price >> shift)
+        );
+    }
+
+    /// @dev Observes `price` now for `marketId`'s speed measure and stores it; returns the measured rate.
+    function _recordSpeed(uint256 marketId, uint256 price) internal returns (uint256) {
+        LiquidationRules.PriceSpeed memory speed = LiquidationRules.observeSpeed(_speedOf(marketId), price);
+        _storeSpeed(marketId, speed);
+        return speed.dropRate;
     }
 
     /// @dev The market's window as it stands now (`LiquidationRules.currentWindow`).

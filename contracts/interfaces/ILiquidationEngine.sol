@@ -173,6 +173,8 @@ interface ILiquidationEngine {
 
     /// @notice The tranches that would follow one another at a constant `price` if each came once its grace window
     /// passed and each fit the market window. Stops when the position is healthy or closed, or after 64 tranches.
+    /// The market's price-speed measure is observed at `price` now and decays by one grace window per tranche (the
+    /// price stays constant), so a schedule right after a fall plans the raised tranches the speed asks for.
     function liquidationSchedule(
         uint256 positionId,
         uint256 price
@@ -197,6 +199,17 @@ interface ILiquidationEngine {
     function feeConfig(uint256 marketId) external view returns (FeeConfig memory);
     /// @notice A market's time bonus: WAD of bonus added per second a position stays eligible and unliquidated.
     function timeBonusPerSecond(uint256 marketId) external view returns (uint256);
+
+    /// @notice Observes the market's oracle price now for its speed measure (anyone; tranches and flags observe it
+    /// too). Reverts with `InvalidPrice` without a valid price.
+    /// @return dropRate The measured rate of fall after this observation (WAD per second).
+    function recordPriceSpeed(uint256 marketId) external returns (uint256 dropRate);
+    /// @notice A market's speed measure as last recorded (`LiquidationRules.observeSpeed`): when, at which price
+    /// (its 144 most significant bits), and the rate of fall then (WAD per second). All 0 before the first one.
+    function priceSpeed(uint256 marketId) external view returns (uint256 at, uint256 price, uint256 dropRate);
+    /// @notice The rate of fall a tranche would measure now: the last record observed at the oracle's current price
+    /// (WAD per second; 0 without a valid price). What `previewLiquidation` and the lens plan with.
+    function dropRate(uint256 marketId) external view returns (uint256);
     /// @notice The time component of a position's bonus now (before the cap at `maxBonus`).
     /// @dev `timeBonusPerSecond * (now - start)`, where start is the later of `liquidatableSince` and the end of the
     /// grace window after the last tranche: the bonus grows only while the position waits for a keeper.

@@ -202,6 +202,11 @@ contract PositionLens is IPositionLens {
         );
         input.windowRemaining = LiquidationRules.windowRemaining(liquidatedAssets, params.windowLimit);
         input.timeBonusPerSecond = engine.timeBonusPerSecond(marketId);
+        if (ctx.priceValid) {
+            LiquidationRules.PriceSpeed memory speed;
+            (speed.at, speed.price, speed.dropRate) = engine.priceSpeed(marketId);
+            input.dropRate = LiquidationRules.observeSpeed(speed, input.price).dropRate;
+        }
         (, ctx.borrowAssets, ) = m.pool.expectedBalances();
         ctx.borrowShares = m.pool.totalBorrowShares();
     }

@@ -19,6 +19,7 @@ import type { IMarginVault } from "../../typechain-types/contracts/interfaces/IM
 import { erc20, type Erc20 } from "./contracts/erc20.js";
 import { LiquidationReason, type LiquidationPreview, type LiquidationState } from "./liquidation/preview.js";
 import { liquidationSchedule, scheduleAlongPath, type ScheduledTranche } from "./liquidation/schedule.js";
+import { observeSpeed } from "./liquidation/speed.js";
 import type { MarketRiskParams } from "./math/riskParams.js";
 import type { TrancheKind } from "./math/trancheMath.js";
 import type { Registry } from "./registry.js";
@@ -311,7 +312,7 @@ export class SluiceClient {
     const oracle = IOracle__factory.connect(market.oracle, this.runner);
     const provider = this.runner.provider;
     if (provider === null || provider === undefined) throw new Error("the runner has no provider");
-    const [params, debtAssets, [price, status], state, windowStart, windowLiquidated, timeBonus, outage, block] =
+    const [params, debtAssets, [price, status], state, windowStart, windowLiquidated, timeBonus, outage, speed, block] =
       await Promise.all([
         this.vault.riskParams(marketId, overrides),
         exists ? this.vault.debtAssetsOf(positionId, overrides) : Promise.resolve(0n),
@@ -321,6 +322,7 @@ export class SluiceClient {
         this.engineView("windowLiquidatedAssets", marketId, overrides.blockTag),
         this.engine.timeBonusPerSecond(marketId, overrides),
         oracle.lastOutage(overrides),
+        this.engine.priceSpeed(marketId, overrides),
         provider.getBlock(overrides.blockTag),
       ]);
     if (block === null) throw new Error(`block ${String(blockTag)} not found`);
@@ -338,6 +340,8 @@ export class SluiceClient {
       windowStart,
       windowLiquidatedAssets: windowLiquidated,
       timeBonusPerSecond: timeBonus,
+      // By position: an ethers `Result` is an array, whose `at` is `Array.prototype.at`.
+      speed: { at: speed[0], price: speed[1], dropRate: speed[2] },
       outageDownAt: outage.downAt,
       outageResumedAt: outage.resumedAt,
       now: BigInt(block.timestamp),
@@ -354,14 +358,24 @@ export class SluiceClient {
     return scheduleAlongPath({ collateralAssets: position.collateralAssets, debtAssets }, params, prices);
   }
 
-  /** The schedule at a constant price, computed locally with the TrancheMath mirror. */
+  /**
+   * The schedule at a constant price, computed locally with the TrancheMath mirror, from the market's speed measure
+   * observed at that price now (as `LiquidationEngine.liquidationSchedule`).
+   */
   async liquidationSchedule(positionId: bigint, price: bigint): Promise<ScheduledTranche[]> {
     const position = await this.vault.position(positionId);
-    const [params, debtAssets] = await Promise.all([
+    const provider = this.runner.provider;
+    if (provider === null || provider === undefined) throw new Error("the runner has no provider");
+    const [params, debtAssets, speed, block] = await Promise.all([
       this.riskParams(position.marketId),
       this.vault.debtAssetsOf(positionId),
+      this.engine.priceSpeed(position.marketId),
+      provider.getBlock("latest"),
     ]);
-    return liquidationSchedule({ collateralAssets: position.collateralAssets, debtAssets, price }, params);
+    if (block === null) throw new Error("no latest block");
+    const last = { at: speed[0], price: speed[1], dropRate: speed[2] }; // by position: `Result.at` is an array method
+    const { dropRate } = observeSpeed(last, price, BigInt(block.timestamp));
+    return liquidationSchedule({ collateralAssets: position.collateralAssets, debtAssets, price }, params, dropRate);
   }
 
   /** Market-window bookkeeping the interface does not declare (public getters of the engine). */

@@ -81,6 +81,13 @@ describe(`Fork suite: crash cascade liquidated in tranches by the keeper [${MODE
     for (const step of STEPS) {
       const usd = (p0 * step) / 1000n;
       await setEthUsd(world, usd);
+      // The engine's speed measure sees the step, then an hour at this price lets it decay to calm: the schedule
+      // below is then the static one, and the tranches follow it exactly (a falling market raises the tranches:
+      // test/core/LiquidationEngine.speed.t.sol).
+      await (await sluice.engine.recordPriceSpeed(sluice.marketId)).wait();
+      await scenario.connection.networkHelpers.time.increase(3_600);
+      await refreshFeeds(world);
+      await movePoolTo(world, usd);
       const fromBlock = (await world.provider.getBlockNumber()) + 1;
       const [price] = await sluice.markToModel!.price();
       // What the engine says will happen at this price, position by position (interest is frozen).

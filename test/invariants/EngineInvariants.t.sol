@@ -37,12 +37,26 @@ contract EngineInvariantsTest is EngineBaseTest {
         assertEq(handler.ghostHealthyLiquidated() + handler.ghostGraceViolations(), 0);
     }
 
+    /// @notice The handler's fall action reaches the speed rule: a tranche inside a grace window during a fast fall.
+    function test_handlerSkipsAGraceWindowInAFastFall() public {
+        handler.open(10e18, 1.45e18);
+        handler.movePrice(0.85e18);
+        handler.movePrice(0.965e18); // ratio 1.45 * 0.85 * 0.965 = 1.19
+        handler.liquidate(0, 0, 0);
+        handler.fall(150, 8); // -11.4 % in 96 s
+        handler.liquidate(0, 0, 0);
+        assertEq(handler.liquidations(), 2);
+        assertEq(handler.speedSkippedWindows(), 1);
+        assertEq(handler.ghostGraceViolations(), 0);
+    }
+
     /// @notice No tranche ever hit a position at or above maintenance.
     function invariant_healthyPositionNeverLiquidated() public view {
         assertEq(handler.ghostHealthyLiquidated(), 0);
     }
 
-    /// @notice No tranche inside the grace window, unless at or below the full-liquidation ratio.
+    /// @notice No tranche inside the grace window, unless at or below the full-liquidation ratio or the measured price
+    /// speed projects the position there before the window ends (issue #19).
     function invariant_noTrancheInsideGraceWindowUnlessFull() public view {
         assertEq(handler.ghostGraceViolations(), 0);
     }
@@ -109,6 +123,8 @@ contract EngineHandler is CommonBase, StdCheats, StdUtils {
     uint256 public ghostIncompleteDelays;
     uint256 public ghostSplitOverruns;
     uint256 public ghostStretchedGraceWindows;
+    /// @notice Tranches inside a grace window that the measured speed allowed (shows the speed rule is reached).
+    uint256 public speedSkippedWindows;
     /// @notice Tranches that went through (shows the campaign is not vacuous), and those among them that repaid
     /// less than the engine sized.
     uint256 public liquidations;
@@ -193,18 +209,49 @@ contract EngineHandler is CommonBase, StdCheats, StdUtils {
         skip(bound(seconds_, 1, 2 hours));
     }
 
+    /// @notice A fast fall: 0.5-3 % per 12-s block for up to 10 blocks, each observed by the engine's speed measure
+    /// (as keepers' tranches would), so that grace windows are skipped and targets raised.
+    function fall(uint256 basisPoints, uint256 blocks) external {
+        basisPoints = bound(basisPoints, 50, 300);
+        blocks = bound(blocks, 1, 10);
+        for (uint256 i = 0; i < blocks; ++i) {
+            skip(12);
+            (uint256 price, ) = oracle.price();
+            price = (price * (10_000 - basisPoints)) / 10_000;
+            oracle.setPrice(bound(price, (300e6 * 1e36) / 1e18, (30_000e6 * 1e36) / 1e18));
+            engine.recordPriceSpeed(marketId);
+        }
+    }
+
+    uint256 internal constant OUTSIDE_GRACE = 0;
+    uint256 internal constant GRACE_SKIPPED_BY_SPEED = 1;
+    uint256 internal constant GRACE_HOLDS = 2;
+
+    /// @dev Where a position at `ratio` whose last complete tranche was at `lastTrancheAt` stands: outside its grace
+    /// window, inside one the measured speed skips, or inside one that holds.
+    function _graceCase(uint256 ratio, uint256 lastTrancheAt) internal view returns (uint256) {
+        if (lastTrancheAt == 0 || block.timestamp >= lastTrancheAt + 300) return OUTSIDE_GRACE;
+        return
+            _speedSkips(ratio, engine.dropRate(marketId), lastTrancheAt + 300) ? GRACE_SKIPPED_BY_SPEED : GRACE_HOLDS;
+    }
+
+    /// @dev The test's own model of the speed rule: inside a grace window ending at `graceEnd`, a tranche may run
+    /// when the measured rate is not calm and projects the position's `ratio` to the full-liquidation ratio (1.08) by
+    /// the window's end.
+    function _speedSkips(uint256 ratio, uint256 rate, uint256 graceEnd) internal view returns (bool) {
+        if (rate * 300 < 0.01e18 || block.timestamp >= graceEnd) return false;
+        uint256 drop = rate * (graceEnd - block.timestamp);
+        if (drop > 1e18) drop = 1e18;
+        return (ratio * (1e18 - drop)) / 1e18 <= 1.08e18;
+    }
+
     /// @notice A keeper tries to liquidate; the ghosts check what happened against what the state allowed.
     function liquidate(uint256 seed, uint256 keeperSeed, uint256 maxRepay) external {
         (uint256 id, bool exists) = _position(seed);
         if (!exists) return;
         address keeper = keepers[keeperSeed % keepers.length];
         ILiquidationEngine.Preview memory preview = engine.previewLiquidation(id);
-        uint256 collateralBefore = vault.position(id).collateralAssets;
-        ILiquidationEngine.TrancheState memory history = engine.trancheState(id);
-        uint256 lastTrancheAt = history.lastTrancheAt;
-        uint256 windowBefore = engine.windowRemaining(marketId);
-        bool openBefore = history.openTrancheAssets > 0 && block.timestamp < history.openTrancheAt + 300;
-        bool firstInWindow = _firstInWindow(history);
+        Before memory before = _before(id, preview);
         maxRepay = maxRepay % 3 == 0 ? type(uint256).max : bound(maxRepay, 1, 1_000_000 * USDC);
         quote.mint(keeper, preview.repaidAssets + preview.protocolFee + 1_000_000 * USDC);
 
@@ -212,22 +259,57 @@ contract EngineHandler is CommonBase, StdCheats, StdUtils {
         try engine.liquidate(id, maxRepay, keeper, "") returns (uint256 repaid, uint256 seized) {
             ++liquidations;
             if (preview.ratioBefore >= 1.2e18) ++ghostHealthyLiquidated;
+            if (before.graceCase == GRACE_SKIPPED_BY_SPEED) ++speedSkippedWindows;
+            if (before.graceCase == GRACE_HOLDS) ++ghostGraceViolations;
+            _checkSeizure(id, preview, maxRepay >= preview.repaidAssets, seized > before.collateralAssets);
             bool full = preview.ratioBefore <= 1.08e18;
-            if (!full && lastTrancheAt != 0 && block.timestamp < lastTrancheAt + 300) ++ghostGraceViolations;
-            if (seized > collateralBefore) ++ghostSeizureViolations;
-            // Bad debt is realized only once every unit of collateral is gone.
-            if (preview.badDebtAssets > 0 && maxRepay >= preview.repaidAssets) {
-                if (vault.position(id).collateralAssets != 0 || vault.debtAssetsOf(id) != 0) ++ghostSeizureViolations;
-                if (vault.position(id).owner != address(0)) ++ghostSeizureViolations; // and the position is closed
-            }
-            if (!full && !firstInWindow && !openBefore && repaid > windowBefore + 100 * USDC) {
+            if (
+                !full && !before.firstInWindow && !before.openRemainder && repaid > before.windowRemaining + 100 * USDC
+            ) {
                 ++ghostWindowViolations;
             }
-            _checkSplit(id, repaid, preview, openBefore, lastTrancheAt);
-            if (openBefore && repaid >= preview.repaidAssets && vault.position(id).owner != address(0)) {
-                if (engine.trancheState(id).lastTrancheAt > history.openTrancheAt) ++ghostStretchedGraceWindows;
+            _checkSplit(id, repaid, preview, before.openRemainder, before.history.lastTrancheAt);
+            if (before.openRemainder && repaid >= preview.repaidAssets && vault.position(id).owner != address(0)) {
+                uint256 lastTrancheAt = engine.trancheState(id).lastTrancheAt;
+                if (lastTrancheAt > before.history.openTrancheAt) ++ghostStretchedGraceWindows;
             }
         } catch {}
+    }
+
+    /// @dev What the ghosts need of the state before a tranche.
+    struct Before {
+        uint256 collateralAssets;
+        ILiquidationEngine.TrancheState history;
+        uint256 windowRemaining;
+        bool openRemainder;
+        bool firstInWindow;
+        uint256 graceCase;
+    }
+
+    function _before(uint256 id, ILiquidationEngine.Preview memory preview) internal view returns (Before memory b) {
+        b.collateralAssets = vault.position(id).collateralAssets;
+        b.history = engine.trancheState(id);
+        b.windowRemaining = engine.windowRemaining(marketId);
+        b.openRemainder = b.history.openTrancheAssets > 0 && block.timestamp < b.history.openTrancheAt + 300;
+        b.firstInWindow = _firstInWindow(b.history);
+        // Full closes (at or below 1.08) ignore the grace window: only other tranches have a grace case.
+        b.graceCase =
+            preview.ratioBefore <= 1.08e18 ? OUTSIDE_GRACE : _graceCase(preview.ratioBefore, b.history.lastTrancheAt);
+    }
+
+    /// @dev A tranche never seized more than the position held; bad debt is realized only once every unit of
+    /// collateral is gone, and the position is then closed.
+    function _checkSeizure(
+        uint256 id,
+        ILiquidationEngine.Preview memory preview,
+        bool wholeSizedTranche,
+        bool seizedMoreThanHeld
+    ) internal {
+        if (seizedMoreThanHeld) ++ghostSeizureViolations;
+        if (preview.badDebtAssets > 0 && wholeSizedTranche) {
+            if (vault.position(id).collateralAssets != 0 || vault.debtAssetsOf(id) != 0) ++ghostSeizureViolations;
+            if (vault.position(id).owner != address(0)) ++ghostSeizureViolations;
+        }
     }
 
     /// @dev Whether the position had no tranche in the market's current window (the window as it stands now).

@@ -1,7 +1,16 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { WAD, previewLiquidation, trancheRoom, type LiquidationState, type RiskParams } from "../../src/sdk/index.js";
+import {
+  CALM_DROP,
+  WAD,
+  observeSpeed,
+  previewLiquidation,
+  projectedDrop,
+  trancheRoom,
+  type LiquidationState,
+  type RiskParams,
+} from "../../src/sdk/index.js";
 
 import { Rng } from "../helpers/rng.js";
 import { PRICE_SCALE, USDC, deploySystem, wethPrice as price } from "../helpers/system.js";
@@ -43,41 +52,45 @@ function outageCase(state: LiquidationState): string {
 }
 
 describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
-  it("equals the contract's preview on 1,000 random states (prices, grace windows, open remainders, market windows, time bonus)", async function () {
+  it("equals the contract's preview on 2,000 random states (prices and their speed, grace windows, open remainders, market windows, time bonus)", async function () {
     const { ethers, networkHelpers } = await network.create();
     const [, borrower, keeper] = await ethers.getSigners();
     if (borrower === undefined || keeper === undefined) throw new Error("missing signers");
     const rng = new Rng(0x9e57n);
 
     const { quote, collateral, oracle, vault, engine, marketId } = await deploySystem(ethers, 100_000_000n * USDC);
-    const minRng = new Rng(0x3n);
+    const minRng = new Rng(0x5n);
     let params = riskParams(rng, minRng);
     await vault.setRiskParams(marketId, params).catch(() => undefined); // NoChange is fine
     await quote.mint(keeper.address, 10n ** 15n * USDC);
     await quote.connect(keeper).approve(await engine.getAddress(), ethers.MaxUint256);
     await collateral.connect(borrower).approve(await vault.getAddress(), ethers.MaxUint256);
 
-    // Ten positions from 0.2 to 300 WETH, each at a ratio between 1.41 and 1.9.
-    const ids: bigint[] = [];
-    for (let i = 0; i < 10; i++) {
-      const collateralAssets = rng.between(2n * 10n ** 17n, 300n * 10n ** 18n);
-      const value = (collateralAssets * price(3000n)) / PRICE_SCALE;
-      const debt = (value * WAD) / rng.between(141n * 10n ** 16n, 19n * 10n ** 17n);
-      if (debt < 100n * USDC) continue;
+    // Ten positions from 0.2 to 300 WETH, each at a ratio between 1.41 and 1.9 at `at` (a 1e36-scaled price).
+    const open = async (collateralAssets: bigint, ratio: bigint, at: bigint): Promise<bigint> => {
+      const debt = (((collateralAssets * at) / PRICE_SCALE) * WAD) / ratio;
       await collateral.mint(borrower.address, collateralAssets);
       const id = await vault.nextPositionId();
       await vault.connect(borrower).openPosition(marketId);
       await vault.connect(borrower).depositCollateral(id, collateralAssets);
       await vault.connect(borrower).borrow(id, debt, borrower.address);
-      ids.push(id);
+      return id;
+    };
+    const ids: bigint[] = [];
+    for (let i = 0; i < 10; i++) {
+      const collateralAssets = rng.between(2n * 10n ** 17n, 300n * 10n ** 18n);
+      const ratio = rng.between(141n * 10n ** 16n, 19n * 10n ** 17n);
+      if ((((collateralAssets * price(3000n)) / PRICE_SCALE) * WAD) / ratio < 100n * USDC) continue;
+      ids.push(await open(collateralAssets, ratio, price(3000n)));
     }
     ids.push(999n); // an unknown position
 
     const reasons = new Map<number, number>();
     let openRemainders = 0; // states whose tranche is bounded by the open remainder of an incomplete one
+    let movingStates = 0; // states planned at a measured speed that is not calm
     const outageCases = new Map<string, number>();
     let states = 0;
-    for (let round = 0; states < 1_000; round++) {
+    for (let round = 0; states < 2_000; round++) {
       // Move the world: price, time, sometimes the parameters, the time bonus, a flag or a tranche.
       await oracle.setPrice(price(rng.between(1_700n, 3_200n)));
       await oracle.setStatus(rng.between(0n, 19n) === 0n ? 0 : rng.between(0n, 4n) === 0n ? 2 : 1);
@@ -104,6 +117,7 @@ describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
         await oracle.setOutage(resumedAt === 0n ? 0n : downAt, resumedAt);
       }
       if (round % 11 === 3) await engine.setTimeBonus(marketId, rng.between(0n, 10n ** 16n / 3600n));
+      if (round % 5 === 1) await engine.recordPriceSpeed(marketId).catch(() => undefined); // InvalidPrice is fine
       const target = rng.pick(ids);
       if (rng.between(0n, 2n) === 0n) await engine.flagLiquidatable(target).catch(() => undefined);
       if (rng.between(0n, 2n) === 0n) {
@@ -127,6 +141,11 @@ describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
       const windowLiquidated = await engine.windowLiquidatedAssets(marketId);
       const timeBonus = await engine.timeBonusPerSecond(marketId);
       const [outageDownAt, outageResumedAt] = await oracle.lastOutage();
+      const [speedAt, speedPrice, speedRate] = await engine.priceSpeed(marketId);
+      const speed = { at: speedAt, price: speedPrice, dropRate: speedRate };
+      if (projectedDrop(observeSpeed(speed, oraclePrice, now).dropRate, onChainParams.trancheCooldown) >= CALM_DROP) {
+        movingStates += ids.length;
+      }
       for (const id of ids) {
         const position = await vault.position(id);
         const trancheState = await engine.trancheState(id);
@@ -159,6 +178,7 @@ describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
           windowStart,
           windowLiquidatedAssets: windowLiquidated,
           timeBonusPerSecond: timeBonus,
+          speed,
           outageDownAt,
           outageResumedAt,
           now,
@@ -188,12 +208,13 @@ describe("LiquidationEngine.previewLiquidation TypeScript mirror", function () {
         states++;
       }
     }
-    expect(states).to.be.at.least(1_000);
+    expect(states).to.be.at.least(2_000);
     // ... and grace windows stopped by a sequencer outage, with a known or unknown start, or still down.
     for (const case_ of ["known start", "unknown start", "down"]) {
       expect(outageCases.get(case_) ?? 0, `outage: ${case_}`).to.be.at.least(10);
     }
-    console.log(`      open remainders: ${openRemainders}`);
+    console.log(`      open remainders: ${openRemainders}; states at a non-calm measured speed: ${movingStates}`);
+    expect(movingStates, "states planned at a non-calm price speed").to.be.at.least(50);
     expect(openRemainders, "states bounded by an open remainder").to.be.at.least(10);
     // The states reach liquidatable, healthy, grace-window, invalid-price and unknown-position previews.
     for (const reason of [0, 1, 3, 4, 5]) expect(reasons.get(reason) ?? 0, `reason ${reason}`).to.be.greaterThan(0);

@@ -1,18 +1,27 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { SluiceClient, TrancheMathError, WAD, liquidationSchedule, scheduleAlongPath } from "../../src/sdk/index.js";
+import {
+  CALM_DROP,
+  SluiceClient,
+  TrancheMathError,
+  WAD,
+  liquidationSchedule,
+  observeSpeed,
+  projectedDrop,
+  scheduleAlongPath,
+} from "../../src/sdk/index.js";
 import { Rng } from "../helpers/rng.js";
 import { PRICE_SCALE, USDC, deploySystem, exampleRiskParams, registryFor, wethPrice } from "../helpers/system.js";
 
 describe("Tranche schedule TypeScript mirror", function () {
   it("equals the engine's liquidationSchedule on 1,000 random positions, prices and parameters", async function () {
-    const { ethers } = await network.create();
+    const { ethers, networkHelpers } = await network.create();
     const [, borrower] = await ethers.getSigners();
     if (borrower === undefined) throw new Error("missing signer");
     const rng = new Rng(0x5c4edn);
     const system = await deploySystem(ethers, 1_000_000_000n * USDC);
-    const { vault, collateral, marketId } = system;
+    const { vault, engine, oracle, collateral, marketId } = system;
     const client = new SluiceClient(ethers.provider, await registryFor(system));
     await collateral.connect(borrower).approve(await vault.getAddress(), ethers.MaxUint256);
 
@@ -34,6 +43,7 @@ describe("Tranche schedule TypeScript mirror", function () {
     let compared = 0;
     let tranches = 0;
     let multi = 0;
+    let moving = 0; // schedules planned from a measured speed that is not calm
     for (let round = 0; compared < 1_000; round++) {
       if (round % 50 === 0) {
         // New parameters: caps, window and bonuses drawn from realistic ranges.
@@ -45,6 +55,13 @@ describe("Tranche schedule TypeScript mirror", function () {
           windowLimit: rng.pick([2_000_000n, 50_000n, 8_000n]) * USDC,
         });
       }
+      if (round % 5 === 0) {
+        // The market's speed measure: the oracle falls (or not) 12 s after the last record, and is recorded again.
+        const [now] = await oracle.price();
+        await networkHelpers.time.increase(Number(rng.pick([12n, 60n, 3_600n])));
+        await oracle.setPrice((now * rng.between(85n, 101n)) / 100n);
+        await engine.recordPriceSpeed(marketId);
+      }
       const id = rng.pick(ids);
       const price = wethPrice(rng.between(900n, 2_600n)) + rng.between(0n, 10n ** 20n);
       const onChain = await client.liquidationScheduleOnChain(id, price);
@@ -54,12 +71,19 @@ describe("Tranche schedule TypeScript mirror", function () {
       const position = await vault.position(id);
       const state = { collateralAssets: position.collateralAssets, debtAssets: await vault.debtAssetsOf(id) };
       const params = await client.riskParams(marketId);
-      expect(liquidationSchedule({ ...state, price }, params)).to.deep.equal(local);
-      // As a path: one price per grace window; a path longer than the schedule adds nothing unless the schedule
-      // stopped at its 64-tranche limit.
-      const steps = local.length === 64 ? 64 : local.length + 1;
-      const path = scheduleAlongPath(state, params, Array(steps).fill(price) as bigint[]);
-      expect(path).to.deep.equal(local);
+      const [at, lastPrice, lastRate] = await engine.priceSpeed(marketId);
+      const latest = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+      const { dropRate } = observeSpeed({ at, price: lastPrice, dropRate: lastRate }, price, latest);
+      expect(liquidationSchedule({ ...state, price }, params, dropRate)).to.deep.equal(local);
+      if (projectedDrop(dropRate, params.trancheCooldown) >= CALM_DROP) {
+        moving++;
+      } else {
+        // At rest, the schedule is also the constant price path: one price per grace window; a path longer than
+        // the schedule adds nothing unless the schedule stopped at its 64-tranche limit.
+        const steps = local.length === 64 ? 64 : local.length + 1;
+        const path = scheduleAlongPath(state, params, Array(steps).fill(price) as bigint[]);
+        expect(path).to.deep.equal(local);
+      }
       compared++;
       tranches += onChain.length;
       if (onChain.length > 1) multi++;
@@ -67,6 +91,7 @@ describe("Tranche schedule TypeScript mirror", function () {
     // The random cases reach multi-tranche schedules, not just healthy positions.
     expect(tranches).to.be.greaterThan(1_000);
     expect(multi).to.be.greaterThan(100);
+    expect(moving, "schedules from a non-calm measured speed").to.be.greaterThan(100);
   });
 
   it("checks the parameters once, at the entry, with the contract's named error", function () {

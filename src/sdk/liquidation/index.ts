@@ -1,2 +1,3 @@
 export * from "./preview.js";
 export * from "./schedule.js";
+export * from "./speed.js";

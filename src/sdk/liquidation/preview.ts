@@ -7,8 +7,16 @@
  * seconds.
  */
 import { max, min } from "../math/fixedPoint.js";
-import { TrancheKind, computeTranche, protocolFeeUp, validateParams, type Tranche } from "../math/trancheMath.js";
+import {
+  TrancheKind,
+  computeTranche,
+  protocolFeeUp,
+  ratioDown,
+  validateParams,
+  type Tranche,
+} from "../math/trancheMath.js";
 import type { RiskParams } from "../math/riskParams.js";
+import { atSpeed, graceSkipped, observeSpeed, projectedDrop, type PriceSpeed } from "./speed.js";
 
 /** Why a position cannot be liquidated now; numeric values equal `ILiquidationEngine.Reason`. */
 export enum LiquidationReason {
@@ -55,6 +63,8 @@ export interface LiquidationState {
   windowLiquidatedAssets: bigint;
   /** Market time bonus (WAD per second). */
   timeBonusPerSecond: bigint;
+  /** The market's price-speed measure as last recorded (`LiquidationEngine.priceSpeed`); the preview observes `price`. */
+  speed: PriceSpeed;
   /**
    * The market oracle's latest L2 sequencer outage (`IOracle.lastOutage`): when the sequencer went down (0 if
    * unknown) and when prices became valid again (`2^256 - 1` while down); both 0 when there is none.
@@ -189,22 +199,27 @@ export function reasonFor(kind: TrancheKind, graceEnd: bigint, now: bigint): Liq
 
 /**
  * Mirror of `LiquidationRules.planTranche`, the one planner the engine's `liquidate` and `previewLiquidation` and the
- * lens share: grace end, room, the tranche at the ramp bonus plus the time bonus, its fee, whether it may run now.
+ * lens share: grace end, room, the parameters at the measured speed, the tranche at the ramp bonus plus the time
+ * bonus, its fee, whether it may run now (the grace window skipped when the speed says so).
  * The caller checks a valid price and some debt first.
  */
 export function planTranche(state: LiquidationState): TranchePlan {
   const graceEnd = nextEligibleAt(state);
+  const ratio = ratioDown(state.collateralAssets, state.price, state.debtAssets);
+  const { dropRate } = observeSpeed(state.speed, state.price, state.now);
+  const cooldown = state.params.trancheCooldown;
   const tranche = computeTranche(
     { collateralAssets: state.collateralAssets, debtAssets: state.debtAssets, price: state.price },
-    state.params,
+    atSpeed(state.params, ratio, projectedDrop(dropRate, cooldown)),
     trancheRoom(state),
     extraBonus(state),
   );
+  const skipped = graceSkipped(ratio, dropRate, graceEnd, cooldown, state.params, state.now);
   return {
     tranche,
     protocolFee: protocolFeeUp(tranche.repaidAssets, tranche.bonus, state.params.keeperShare),
     graceEnd,
-    reason: reasonFor(tranche.kind, graceEnd, state.now),
+    reason: reasonFor(tranche.kind, skipped ? 0n : graceEnd, state.now),
   };
 }
 

@@ -3,8 +3,16 @@
  *
  * Units: amounts token-native; ratios and bonuses WAD; prices quote units per collateral unit × 1e36.
  */
-import { TrancheKind, computeTranche, validateParams, type PositionState, type Tranche } from "../math/trancheMath.js";
+import {
+  TrancheKind,
+  computeTranche,
+  ratioDown,
+  validateParams,
+  type PositionState,
+  type Tranche,
+} from "../math/trancheMath.js";
 import type { RiskParams } from "../math/riskParams.js";
+import { atSpeed, decayedRate, projectedDrop } from "./speed.js";
 
 /** Most tranches a schedule lists, as `LiquidationEngine.MAX_SCHEDULE_TRANCHES`. */
 export const MAX_SCHEDULE_TRANCHES = 64;
@@ -34,13 +42,23 @@ function applyTranche(state: PositionState, tranche: Tranche): ScheduledTranche 
  * the position is healthy or closed, or after {@link MAX_SCHEDULE_TRANCHES} tranches.
  * @param position collateral (collateral units), debt (quote units, rounded up as `debtAssetsOf`) and the price.
  * @param params the market's risk parameters.
+ * @param dropRate the market's measured rate of fall at that price now (`LiquidationEngine.dropRate`, WAD per
+ * second; 0, the default, plans at rest); it decays by one grace window per tranche, as the price stays constant.
  */
-export function liquidationSchedule(position: PositionState, params: RiskParams): ScheduledTranche[] {
+export function liquidationSchedule(
+  position: PositionState,
+  params: RiskParams,
+  dropRate: bigint = 0n,
+): ScheduledTranche[] {
   validateParams(params);
   const schedule: ScheduledTranche[] = [];
   let state = { ...position };
+  let rate = dropRate;
   while (schedule.length < MAX_SCHEDULE_TRANCHES && state.debtAssets > 0n) {
-    const tranche = computeTranche(state, params, params.windowLimit);
+    const ratio = ratioDown(state.collateralAssets, state.price, state.debtAssets);
+    const drop = projectedDrop(rate, params.trancheCooldown);
+    const tranche = computeTranche(state, atSpeed(params, ratio, drop), params.windowLimit);
+    rate = decayedRate(rate, params.trancheCooldown);
     if (tranche.kind === TrancheKind.Healthy || tranche.kind === TrancheKind.WindowExhausted) break;
     const step = applyTranche(state, tranche);
     schedule.push(step);
