@@ -55,10 +55,15 @@ export function crashPath(startPrice: number, seed: number): PricePath {
   return { name: "crash-40", points };
 }
 
-/** A flash crash: flat 10 minutes, −30 % in 10 minutes, 10 minutes at the bottom, back to the start within the hour, 30 flat minutes. */
+/**
+ * A flash crash: flat 10 minutes, −30 % in 10 minutes, 10 minutes at the bottom, back to the start within the hour,
+ * 30 flat minutes. At block resolution (a step per 12-s block): a fall this fast measured in 300-s steps measures the
+ * step, not the engine (positions fall past `1 + bonus` between two keeper passes).
+ */
 export function flashCrashPath(startPrice: number): PricePath {
   return {
     name: "flash-crash",
+    blocksPerStep: 1,
     points: [
       { t: 0, price: startPrice },
       { t: 10 * MINUTE, price: startPrice },

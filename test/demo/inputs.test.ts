@@ -43,11 +43,13 @@ describe("demo inputs", function () {
       expect(crashPath(3000, 2).points[10]!.price).to.not.equal(path.points[10]!.price);
     });
 
-    it("flash-crash drops 30 % and is back within the hour", function () {
+    it("flash-crash drops 30 % and is back within the hour; it runs at block resolution", function () {
       const path = flashCrashPath(3000);
       expect(Math.min(...path.points.map((p) => p.price))).to.equal(2100);
       expect(priceAt(path, 3600)).to.equal(3000);
       expect(sampleSteps(path, 300).map((s) => s.price)).to.include(2100);
+      expect(path.blocksPerStep).to.equal(1);
+      expect(parseDemoOptions(["--path", "flash-crash"]).config.blocksPerStep).to.equal(1);
     });
 
     it("gap-down falls 25 % from one block to the next and holds; it runs at block resolution", function () {

@@ -6,7 +6,9 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {LiquidationRules} from "../../contracts/libraries/LiquidationRules.sol";
+import {RiskParamsLib} from "../../contracts/libraries/RiskParamsLib.sol";
 import {TrancheMath} from "../../contracts/libraries/TrancheMath.sol";
+import {exampleRiskParams} from "../core/ExampleParams.sol";
 
 /// @notice The speed-aware planner (issue #19): the price-speed estimator, the parameters at a measured speed and
 /// the grace-window skip, on hand-picked values and as fuzzed properties: a calm market plans exactly the static
@@ -23,20 +25,9 @@ contract LiquidationRulesSpeedTest is Test {
         vm.warp(NOW);
     }
 
+    /// @dev ARCHITECTURE.md's example parameters, as the planner takes them.
     function _params() internal pure returns (TrancheMath.Params memory) {
-        return
-            TrancheMath.Params({
-                initialRatio: 1.4e18,
-                targetRatio: 1.25e18,
-                maintenanceRatio: 1.2e18,
-                fullLiquidationRatio: 1.08e18,
-                minBonus: 0.02e18,
-                maxBonus: 0.06e18,
-                maxTrancheShare: 0.25e18,
-                maxTrancheDebt: 250_000 * USDC,
-                minTrancheDebt: 0,
-                minDebt: 100 * USDC
-            });
+        return RiskParamsLib.toTrancheParams(exampleRiskParams());
     }
 
     function _speed(
