@@ -14,10 +14,11 @@ const USDC = 10n ** 6n;
 
 /**
  * The base (incremental) risk parameters the market is listed with: the devchain's, plus a minimum tranche of 5,000
- * USDC (as `deploy/parameters/mainnet.json5`). A tranche through the FlashLiquidator and the 0.3 % pool costs the
- * keeper about 300k gas: 0.015 ETH, about 45 USDC at 3,000 USDC per ETH and the demo's default 50 gwei, and at the
- * ramp's first bonus it nets 70 % × 2 % − 0.3 % ≈ 1.1 % of what it repays, so about 4,100 USDC breaks even; below
- * that a keeper at 50 gwei waits until the bonus has grown, which costs the borrower more.
+ * USDC (as `deploy/parameters/mainnet.json5`). A tranche through the FlashLiquidator and the 0.3 % pool cost the
+ * demo's keeper 375k gas on average (crash-40 at 50 gwei, 2026-12-07: 201.8 M gas over 538 tranches, 40.6 USDC each
+ * at the crash's prices; 56 USDC at 3,000 USDC per ETH), and at the ramp's first bonus a tranche nets the keeper
+ * 70 % × 2 % − 0.3 % ≈ 1.1 % of what it repays, so it breaks even between about 3,700 and 5,100 USDC; below that a
+ * keeper at 50 gwei waits until the bonus has grown, which costs the borrower more.
  */
 export const BASE_RISK_PARAMS: RiskParams = { ...DEFAULT_RISK_PARAMS, minTrancheDebt: 5_000n * USDC };
 
