@@ -3,12 +3,14 @@
  * in-process chain. Options: `--help` (src/demo/options.ts); the work is in src/demo/.
  */
 import { DemoOptionError, demoUsage, parseDemoOptions } from "../src/demo/options.js";
-import { runDemo } from "../src/demo/run.js";
+import { runDemo, runSweepDemo } from "../src/demo/run.js";
 
 try {
   const options = parseDemoOptions(process.argv.slice(2));
   if (options.help) {
     process.stdout.write(`${demoUsage()}\n`);
+  } else if (options.sweep !== undefined) {
+    await runSweepDemo(options.sweep, options.out, options.workers);
   } else {
     await runDemo(options.config, options.out, options.workers);
   }

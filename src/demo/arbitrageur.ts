@@ -24,6 +24,9 @@ export function quoteUnits(price: number, quoteDecimals = 6): bigint {
   return BigInt(Math.round(price * 10 ** quoteDecimals));
 }
 
+/** Gas limit of the arbitrageur's swap. */
+const ARB_SWAP_GAS = 500_000n;
+
 /** An arbitrageur with `capitalPerStep` quote units (or the same value in collateral) to trade each step. */
 export class Arbitrageur {
   readonly #system: DemoSystem;
@@ -32,10 +35,17 @@ export class Arbitrageur {
   #address = "";
   #collateralIsToken0 = false;
 
-  constructor(system: DemoSystem, signer: Signer, capitalPerStep: bigint) {
+  readonly #fees: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
+
+  /**
+   * @param gasPriceWei - the chain's pinned base fee: the trades pay it with no tip, set here so that ethers does not
+   *   ask the node for fee data before every trade.
+   */
+  constructor(system: DemoSystem, signer: Signer, capitalPerStep: bigint, gasPriceWei: bigint) {
     this.#system = system;
     this.#signer = signer;
     this.#capitalPerStep = capitalPerStep;
+    this.#fees = { maxFeePerGas: gasPriceWei, maxPriorityFeePerGas: 0n };
   }
 
   /** Mints its inventory (mock tokens) and approves the router; call once before the snapshot. */
@@ -65,31 +75,36 @@ export class Arbitrageur {
 
   /**
    * Trades toward `oraclePrice` (quote per collateral unit) with at most the step's capital. Returns the trade's
-   * direction, or `none` when the pool is within 1 bp of the oracle.
+   * direction (`none` when the pool is within 1 bp of the oracle) and the pool's price before it.
    */
-  async step(oraclePrice: number): Promise<"sell" | "buy" | "none"> {
+  async step(oraclePrice: number): Promise<{ trade: "sell" | "buy" | "none"; priceBefore: number }> {
     const { weth, usdc, router, poolFee, uniswapPool } = this.#system;
     const [wethAddress, usdcAddress] = [await weth.getAddress(), await usdc.getAddress()];
     const limit = sqrtPriceX96At(wethAddress, usdcAddress, 10n ** 18n, quoteUnits(oraclePrice));
     const { sqrtPriceX96 } = await uniswapPool.slot0();
     const current = poolPrice(sqrtPriceX96, this.#collateralIsToken0, 12);
-    if (Math.abs(current / oraclePrice - 1) < 1e-4) return "none";
+    if (Math.abs(current / oraclePrice - 1) < 1e-4) return { trade: "none", priceBefore: current };
     const sell = current > oraclePrice;
     const amountIn = sell
       ? (this.#capitalPerStep * 10n ** 18n) / quoteUnits(oraclePrice) // the capital's worth of WETH
       : this.#capitalPerStep;
     await (
-      await router.connect(this.#signer).exactInputSingle({
-        tokenIn: sell ? wethAddress : usdcAddress,
-        tokenOut: sell ? usdcAddress : wethAddress,
-        fee: poolFee,
-        recipient: this.#address,
-        deadline: MaxUint256,
-        amountIn,
-        amountOutMinimum: 0n,
-        sqrtPriceLimitX96: limit,
-      })
+      await router.connect(this.#signer).exactInputSingle(
+        {
+          tokenIn: sell ? wethAddress : usdcAddress,
+          tokenOut: sell ? usdcAddress : wethAddress,
+          fee: poolFee,
+          recipient: this.#address,
+          deadline: MaxUint256,
+          amountIn,
+          amountOutMinimum: 0n,
+          sqrtPriceLimitX96: limit,
+        },
+        // A fixed limit instead of an estimate (a call per trade): the swap cannot fail (a price limit, no minimum
+        // out) and its gas is not measured; a full-range pool crosses no tick, about 120k.
+        { gasLimit: ARB_SWAP_GAS, ...this.#fees },
+      )
     ).wait();
-    return sell ? "sell" : "buy";
+    return { trade: sell ? "sell" : "buy", priceBefore: current };
   }
 }

@@ -1,11 +1,21 @@
 /**
- * The demo's in-process chain: Hardhat's simulated network (`default`: unlimited contract size, the unoptimized test
- * build) with a deterministic clock, so that a run gives the same blocks, interest and results for the same seed.
+ * The demo's in-process chain: Hardhat's simulated network running the contracts as they would be deployed (the
+ * `production` build in artifacts-production/, hardhat.production.config.ts, so keeper gas is the real figure) with a
+ * deterministic clock, so that a run gives the same blocks, interest and results for the same seed.
  */
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
 import type { HardhatEthersProvider } from "@nomicfoundation/hardhat-ethers/types";
 import type { Signer } from "ethers";
-import { network } from "hardhat";
+import { createHardhatRuntimeEnvironment } from "hardhat/hre";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
+
+import productionConfig from "../../hardhat.production.config.js";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** A JSON-RPC request as EIP-1193 providers take it. */
 interface RequestArguments {
@@ -108,6 +118,22 @@ export const DEMO_ACCOUNTS = 6;
 /** 2026-01-01T00:00:00Z: where the demo's clock starts. */
 export const DEMO_EPOCH = 1_767_225_600;
 
+let productionHre: Promise<HardhatRuntimeEnvironment> | undefined;
+
+/**
+ * The Hardhat runtime of the production build (one per process): Ignition, run through its connections, deploys the
+ * optimized artifacts of artifacts-production/ that `npm run setup` (scripts/build.sh) builds.
+ */
+function productionRuntime(): Promise<HardhatRuntimeEnvironment> {
+  if (!existsSync(join(ROOT, "artifacts-production", "contracts"))) {
+    throw new Error(
+      "the demo runs the production build and artifacts-production/ is missing: run `npm run build` (or `npm run setup`)",
+    );
+  }
+  productionHre ??= createHardhatRuntimeEnvironment(productionConfig, { buildProfile: "production" }, ROOT);
+  return productionHre;
+}
+
 /**
  * Opens a fresh in-process chain whose genesis block is at {@link DEMO_EPOCH} (not the wall clock) and whose clock
  * starts an hour later, so block times are the same on every run; every block, the genesis one included, has the
@@ -115,7 +141,8 @@ export const DEMO_EPOCH = 1_767_225_600;
  */
 export async function openDemoChain(gasPriceWei: bigint): Promise<DemoChain> {
   const fees = new FeeMarket(gasPriceWei);
-  const connection = await network.create({
+  const hre = await productionRuntime();
+  const connection = await hre.network.create({
     override: { initialDate: new Date(DEMO_EPOCH * 1000), initialBaseFeePerGas: gasPriceWei },
   });
   const clock = new ChainClock(DEMO_EPOCH + 3600);

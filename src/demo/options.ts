@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 
-import { parsePolicies } from "./policies.js";
+import { POLICY_NAMES, parsePolicies } from "./policies.js";
 import { BUILTIN_PATHS, builtinPath, parsePathCsv, type BuiltinPathName, type PricePath } from "./pricePaths.js";
 import {
   DEFAULT_SIMULATION,
@@ -14,6 +14,7 @@ import {
   MIN_GAS_PRICE_GWEI,
   type SimulationConfig,
 } from "./simulation.js";
+import { SWEEP_POSITIONS, SWEEP_SEEDS, type SweepConfig } from "./sweep.js";
 
 /** Raised for bad command-line input; the message names the flag. */
 export class DemoOptionError extends Error {
@@ -28,6 +29,8 @@ export interface DemoOptions {
   out: string | undefined;
   /** Policies run at the same time, each in its own process and chain (results do not depend on it). */
   workers: number;
+  /** `--sweep`: what it runs (then `config` is unused). */
+  sweep: SweepConfig | undefined;
 }
 
 /** Default `--workers`: one per core, at least 1. */
@@ -69,6 +72,9 @@ Replays a price path against a book of borrower positions on an in-process chain
                           mainnet (${GAS_PRICE_PRESETS.mainnet}, a crash-day level) | l2 (${GAS_PRICE_PRESETS.l2})    default mainnet
   --out DIR               report folder                                       default reports/<timestamp>
   --workers N             policies run at once, one process each (1..16)      default ${DEFAULT_WORKERS} (the cores)
+  --sweep                 every built-in path x seeds ${SWEEP_SEEDS[0]}-${SWEEP_SEEDS.at(-1)} x every policy on a ${SWEEP_POSITIONS}-position book
+                          (--positions to change it), one matrix of ratios to incremental, in the terminal and
+                          in <out>/sweep.html; takes --gas-price-gwei, --top-up-probability, --workers, --out
   -h, --help              this text`;
 }
 
@@ -131,6 +137,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
         "gas-price-gwei": { type: "string" },
         out: { type: "string" },
         workers: { type: "string" },
+        sweep: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -142,6 +149,16 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     const v = values[key];
     return typeof v === "string" ? v : undefined;
   };
+  const sweep = values.sweep === true;
+  if (sweep) {
+    const fixed = ["seed", "path", "policy", "blocks-per-step"].filter((key) => values[key] !== undefined);
+    if (fixed.length > 0) {
+      throw new DemoOptionError(
+        `--sweep runs every built-in path at its own step, seeds ${SWEEP_SEEDS.join(", ")} and every policy: ` +
+          `it cannot be combined with ${fixed.map((key) => `--${key}`).join(", ")}`,
+      );
+    }
+  }
   const seed = integer("--seed", str("seed"), DEFAULT_SIMULATION.seed, 0, 2 ** 32 - 1);
   const topUp = str("top-up-probability");
   const topUpProbability = topUp === undefined ? DEFAULT_SIMULATION.topUpProbability : Number(topUp);
@@ -160,13 +177,32 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
   const path = loadPath(str("path") ?? "crash-40", seed);
   const out = str("out");
   if (out !== undefined && out.trim() === "") throw new DemoOptionError("--out must not be empty");
+  const positions = integer(
+    "--positions",
+    str("positions"),
+    sweep ? SWEEP_POSITIONS : DEFAULT_SIMULATION.positions,
+    1,
+    5000,
+  );
+  const gasPriceGwei = gasPrice(str("gas-price-gwei"));
   return {
     help: values.help === true,
     out,
     workers: integer("--workers", str("workers"), DEFAULT_WORKERS, 1, 16),
+    sweep: sweep
+      ? {
+          positions,
+          seeds: SWEEP_SEEDS,
+          paths: BUILTIN_PATHS,
+          policies: POLICY_NAMES,
+          gasPriceGwei,
+          topUpProbability,
+          startPrice: BUILTIN_START_PRICE,
+        }
+      : undefined,
     config: {
       ...DEFAULT_SIMULATION,
-      positions: integer("--positions", str("positions"), DEFAULT_SIMULATION.positions, 1, 5000),
+      positions,
       seed,
       path,
       policies,
@@ -179,7 +215,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
         300,
       ),
       topUpProbability,
-      gasPriceGwei: gasPrice(str("gas-price-gwei")),
+      gasPriceGwei,
     },
   };
 }

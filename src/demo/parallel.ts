@@ -25,8 +25,8 @@ export type FromWorker =
 
 const WORKER_PATH = fileURLToPath(new URL("./worker.ts", import.meta.url));
 
-/** A child process running src/demo/worker.ts (TypeScript through tsx's loader). */
-class WorkerProcess {
+/** A child process running src/demo/worker.ts (TypeScript through tsx's loader); `--sweep` drives it too. */
+export class WorkerProcess {
   readonly #child: ChildProcess;
   #pending: { resolve: (message: FromWorker) => void; reject: (error: Error) => void } | undefined;
   #onProgress: (progress: Progress) => void;

@@ -15,10 +15,10 @@ const USDC = 10n ** 6n;
 /**
  * The base (incremental) risk parameters the market is listed with: the devchain's, plus a minimum tranche of 5,000
  * USDC (as `deploy/parameters/mainnet.json5`). A tranche through the FlashLiquidator and the 0.3 % pool cost the
- * demo's keeper 375k gas on average (crash-40 at 50 gwei, 2026-12-07: 201.8 M gas over 538 tranches, 40.6 USDC each
- * at the crash's prices; 56 USDC at 3,000 USDC per ETH), and at the ramp's first bonus a tranche nets the keeper
- * 70 % × 2 % − 0.3 % ≈ 1.1 % of what it repays, so it breaks even between about 3,700 and 5,100 USDC; below that a
- * keeper at 50 gwei waits until the bonus has grown, which costs the borrower more.
+ * demo's keeper 309k gas on average on the production build (crash-40 at 50 gwei, 2026-12-07: 169.2 M gas over 548
+ * tranches, 33.6 USDC each at the crash's prices; 46 USDC at 3,000 USDC per ETH), and at the ramp's first bonus a
+ * tranche nets the keeper 70 % × 2 % − 0.3 % ≈ 1.1 % of what it repays, so it breaks even between about 3,100 and
+ * 4,200 USDC; below that a keeper at 50 gwei waits until the bonus has grown, which costs the borrower more.
  */
 export const BASE_RISK_PARAMS: RiskParams = { ...DEFAULT_RISK_PARAMS, minTrancheDebt: 5_000n * USDC };
 

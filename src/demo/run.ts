@@ -6,6 +6,17 @@ import { join } from "node:path";
 import { policyMetrics } from "./metrics.js";
 import { metricsTable, writeReport } from "./report.js";
 import { simulate, type Progress, type SimulationConfig } from "./simulation.js";
+import {
+  runSweep,
+  sweepJobs,
+  sweepMatrix,
+  sweepTable,
+  sweepViolations,
+  violationsText,
+  writeSweepReport,
+  writeSweepRunCsv,
+  type SweepConfig,
+} from "./sweep.js";
 
 /**
  * Where progress goes: one updating line on a TTY (with policies running in parallel, one segment per policy), a
@@ -60,5 +71,43 @@ export async function runDemo(config: SimulationConfig, out: string | undefined,
   process.stdout.write(`\n${metricsTable(runs.map(policyMetrics))}\n\n`);
   const html = writeReport(dir, { config, runs, totalSeconds, createdAt });
   process.stdout.write(`Report: ${html} (and summary.json, CSVs) — ${totalSeconds.toFixed(0)} s\n`);
+  return dir;
+}
+
+function minutes(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+/**
+ * `npm run demo -- --sweep`: runs the sweep with a line per finished run (and an ETA from the steps left), prints the
+ * matrix and the conditions' verdict, writes sweep.json, sweep.html and every run's tranche CSV. Returns the folder.
+ */
+export async function runSweepDemo(sweep: SweepConfig, out: string | undefined, workers = 1): Promise<string> {
+  const started = Date.now();
+  const createdAt = new Date().toISOString();
+  const dir = out ?? join("reports", `sweep-${createdAt.replace(/[:.]/g, "-")}`);
+  const jobs = sweepJobs(sweep);
+  process.stdout.write(
+    `Sluice demo sweep: ${sweep.paths.length} paths x ${sweep.seeds.length} seeds x ${sweep.policies.length} ` +
+      `policies = ${jobs.length * sweep.policies.length} runs on ${sweep.positions} positions, gas ` +
+      `${sweep.gasPriceGwei} gwei, ${Math.min(workers, jobs.length)} worker(s); a line per finished run\n`,
+  );
+  const runs = await runSweep(jobs, workers, (p, record) => {
+    writeSweepRunCsv(dir, p.run, record);
+    const eta = (p.wallSeconds * (p.stepsTotal - p.stepsDone)) / Math.max(1, p.stepsDone);
+    const m = p.run.metrics;
+    process.stdout.write(
+      `[${String(p.done).padStart(3)}/${p.total}] ${p.run.path.padEnd(11)} seed ${p.run.seed}  ` +
+        `${p.run.policy.padEnd(15)} ${String(p.steps).padStart(3)} steps  ${String(m.tranches).padStart(4)} tranches  ` +
+        `bad debt ${m.badDebt.toFixed(0).padStart(7)} USDC  elapsed ${minutes(p.wallSeconds)}  ETA ${minutes(eta)}\n`,
+    );
+  });
+  const totalSeconds = (Date.now() - started) / 1000;
+  process.stdout.write(
+    `\n${sweepTable(sweepMatrix(runs), sweep.seeds)}\n\n${violationsText(sweepViolations(runs))}\n\n`,
+  );
+  const html = writeSweepReport(dir, { sweep, runs, totalSeconds, createdAt });
+  process.stdout.write(`Report: ${html} (and sweep.json, tranches/*.csv) — ${minutes(totalSeconds)} min\n`);
   return dir;
 }

@@ -1,5 +1,6 @@
 /**
- * A child process of `simulateInWorkers` (src/demo/parallel.ts): prepares its own world on `prepare`, runs one
+ * A child process of `simulateInWorkers` (src/demo/parallel.ts) and of the sweep (src/demo/sweep.ts): prepares its
+ * own world on `prepare` (closing the previous one's chain: the sweep prepares one world per path and seed), runs one
  * policy from the snapshot per `run`, and exits when the parent disconnects (its last request answered, or the parent
  * gone: a run in progress is abandoned, the in-process chain goes with the process). Not imported: forked.
  */
@@ -17,6 +18,9 @@ let queue: Promise<void> = Promise.resolve();
 async function handle(message: ToWorker): Promise<void> {
   try {
     if (message.type === "prepare") {
+      const previous = world;
+      world = undefined;
+      await previous?.chain.close();
       world = await prepareWorld(message.config);
       send({ type: "ready", book: world.book });
     } else {

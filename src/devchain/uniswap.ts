@@ -9,6 +9,7 @@ import {
   MaxUint256,
   type ContractRunner,
   type ContractTransactionResponse,
+  type Overrides,
   type Signer,
 } from "ethers";
 
@@ -65,7 +66,7 @@ export interface ExactInputSingleParams {
 export interface SwapRouter {
   getAddress(): Promise<string>;
   connect(runner: ContractRunner): SwapRouter;
-  exactInputSingle(params: ExactInputSingleParams): Promise<ContractTransactionResponse>;
+  exactInputSingle(params: ExactInputSingleParams, overrides?: Overrides): Promise<ContractTransactionResponse>;
 }
 
 /** `INonfungiblePositionManager.MintParams`. */
