@@ -24,7 +24,7 @@ export function quoteUnits(price: number, quoteDecimals = 6): bigint {
   return BigInt(Math.round(price * 10 ** quoteDecimals));
 }
 
-/** Gas limit of the arbitrageur's swap. */
+/** Gas limit of the arbitrageur's swap (130k either way on the demo's pool, estimated 2026-12-08). */
 const ARB_SWAP_GAS = 500_000n;
 
 /** An arbitrageur with `capitalPerStep` quote units (or the same value in collateral) to trade each step. */
@@ -37,15 +37,17 @@ export class Arbitrageur {
 
   readonly #fees: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
 
-  /**
-   * @param gasPriceWei - the chain's pinned base fee: the trades pay it with no tip, set here so that ethers does not
-   *   ask the node for fee data before every trade.
-   */
-  constructor(system: DemoSystem, signer: Signer, capitalPerStep: bigint, gasPriceWei: bigint) {
+  /** @param fees - the fee fields of its trades (`DemoChain.fees.overrides`). */
+  constructor(
+    system: DemoSystem,
+    signer: Signer,
+    capitalPerStep: bigint,
+    fees: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint },
+  ) {
     this.#system = system;
     this.#signer = signer;
     this.#capitalPerStep = capitalPerStep;
-    this.#fees = { maxFeePerGas: gasPriceWei, maxPriorityFeePerGas: 0n };
+    this.#fees = fees;
   }
 
   /** Mints its inventory (mock tokens) and approves the router; call once before the snapshot. */
@@ -101,7 +103,7 @@ export class Arbitrageur {
           sqrtPriceLimitX96: limit,
         },
         // A fixed limit instead of an estimate (a call per trade): the swap cannot fail (a price limit, no minimum
-        // out) and its gas is not measured; a full-range pool crosses no tick, about 120k.
+        // out) and its gas is not measured; a full-range pool crosses no tick.
         { gasLimit: ARB_SWAP_GAS, ...this.#fees },
       )
     ).wait();

@@ -83,6 +83,14 @@ export class FeeMarket {
     this.gasPriceWei = gasPriceWei;
   }
 
+  /**
+   * Fee fields for a transaction on this chain (the pinned base fee, no tip): what ethers would work out from the
+   * node's fee data, given up front so that it does not ask before every transaction.
+   */
+  get overrides(): { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } {
+    return { maxFeePerGas: this.gasPriceWei, maxPriorityFeePerGas: 0n };
+  }
+
   /** Wraps `provider.request`: the base fee set before every transaction, no priority fee suggested. */
   install(provider: Eip1193Like): void {
     const original = provider.request.bind(provider);
@@ -105,6 +113,8 @@ export interface DemoChain {
   /** Hardhat's funded test accounts (at least {@link DEMO_ACCOUNTS}). */
   signers: Signer[];
   clock: ChainClock;
+  /** The chain's pinned fees: `fees.overrides` for the simulation's own transactions. */
+  fees: FeeMarket;
   /** Takes a snapshot; returns its id for {@link revert}. */
   snapshot(): Promise<string>;
   /** Reverts to a snapshot (which is consumed: take a new one to revert there again). */
@@ -158,6 +168,7 @@ export async function openDemoChain(gasPriceWei: bigint): Promise<DemoChain> {
     provider,
     signers,
     clock,
+    fees,
     snapshot: async () => String(await provider.send("evm_snapshot", [])),
     revert: async (id) => {
       const ok = (await provider.send("evm_revert", [id])) as boolean;

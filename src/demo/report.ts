@@ -42,7 +42,8 @@ const ROWS: ReadonlyArray<[string, (m: PolicyMetrics) => string]> = [
   ["open positions at end", (m) => String(m.openPositionsAtEnd)],
 ];
 
-function usd(value: number): string {
+/** A USDC amount to the cent, with thousands separators (the report's and the sweep's tables). */
+export function usd(value: number): string {
   return value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
@@ -119,7 +120,8 @@ export function summary(input: ReportInput): Record<string, unknown> {
   };
 }
 
-const escapeHtml = (text: string): string =>
+/** Text made safe for HTML content and attribute values. */
+export const escapeHtml = (text: string): string =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** The self-contained HTML report. */

@@ -29,7 +29,7 @@ import { BASE_RISK_PARAMS, deployDemoSystem, openBook, type DemoSystem } from ".
 const WAD = 10n ** 18n;
 const PRICE_SCALE = 10n ** 36n;
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
-/** Gas limit of a feed update (MockV3Aggregator.updateAnswer writes a new round: about 90k). */
+/** Gas limit of a feed update (MockV3Aggregator.updateAnswer writes a new round: 103k, estimated 2026-12-08). */
 const FEED_UPDATE_GAS = 200_000n;
 
 /** Everything that shapes a run. Same config (and seed) → same results. */
@@ -271,7 +271,7 @@ export async function prepareWorld(config: SimulationConfig): Promise<PreparedWo
   const bookCollateral = book.reduce((sum, p) => sum + p.collateralAssets, 0n);
   await (await system.weth.mint(await borrower.getAddress(), bookCollateral)).wait();
   const capitalPerStep = BigInt(Math.round(config.arbCapitalPerBlock)) * BigInt(config.blocksPerStep) * WHOLE_USDC;
-  const arbitrageur = new Arbitrageur(system, arbSigner, capitalPerStep, gweiToWei(config.gasPriceGwei));
+  const arbitrageur = new Arbitrageur(system, arbSigner, capitalPerStep, chain.fees.overrides);
   await arbitrageur.fund(1_000_000n * WHOLE_WETH, 10n ** 12n * WHOLE_USDC);
   const snapshotTime = chain.clock.now;
   const snapshotId = await chain.snapshot();
@@ -399,14 +399,14 @@ export async function runPolicy(
   // The feed's answer as last set (the snapshot's: the path's start). A step whose price is the same sends no update:
   // a flat stretch at block resolution (gap-down's 50 minutes) would otherwise cost a transaction a block.
   let feedAnswer = quoteUnits(steps[0]?.price ?? 0, 8);
-  // The pinned base fee and no tip, given so that ethers does not ask the node for fee data before every update.
-  const fees = { maxFeePerGas: gweiToWei(config.gasPriceGwei), maxPriorityFeePerGas: 0n };
   for (const [step, point] of steps.entries()) {
     chain.clock.jumpTo(runStart + point.t);
     const answer = quoteUnits(point.price, 8);
     if (answer !== feedAnswer) {
       // A fixed gas limit: the update's cost is not measured, and estimating it took a call per step.
-      await (await system.ethUsdFeed.updateAnswer(answer, { gasLimit: FEED_UPDATE_GAS, ...fees })).wait();
+      await (
+        await system.ethUsdFeed.updateAnswer(answer, { gasLimit: FEED_UPDATE_GAS, ...chain.fees.overrides })
+      ).wait();
       feedAnswer = answer;
     }
     const [price] = await oracle.price();

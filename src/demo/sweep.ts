@@ -15,7 +15,7 @@ import { policyMetrics, type PolicyMetrics } from "./metrics.js";
 import { WorkerProcess } from "./parallel.js";
 import { POLICY_NAMES, type PolicyName } from "./policies.js";
 import { BUILTIN_PATHS, builtinPath, sampleSteps, type BuiltinPathName } from "./pricePaths.js";
-import { tranchesCsv } from "./report.js";
+import { escapeHtml, tranchesCsv, usd as cents } from "./report.js";
 import { BLOCK_SECONDS, DEFAULT_SIMULATION, checkConfig, type PolicyRun, type SimulationConfig } from "./simulation.js";
 
 /** The sweep's book: small enough that 7 paths × 5 seeds × 4 policies fit in 15 minutes on 2 cores. */
@@ -260,12 +260,9 @@ export function sweepViolations(runs: readonly SweepRun[]): { checks: number; vi
   return { checks, violations };
 }
 
+/** A USDC amount to the dollar (the matrix's totals; breaks are given to the cent). */
 function usd(value: number): string {
   return value.toLocaleString("en-US", { maximumFractionDigits: 0 });
-}
-
-function cents(value: number): string {
-  return value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
 const SHORT: Record<PolicyName, string> = {
@@ -328,9 +325,6 @@ export function violationsText(result: { checks: number; violations: readonly Vi
   if (violations.length === 0) return `${head}.`;
   return [`${head}; broken:`, ...violations.map((v) => `  ${v.path} seed ${v.seed}: ${v.text}`)].join("\n");
 }
-
-const escapeHtml = (text: string): string =>
-  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** A heat-map colour: green where incremental does better, red where worse, by log-ratio (white at 1). */
 function heat(cell: RatioCell, lowerIsBetter: boolean): string {

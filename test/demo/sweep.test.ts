@@ -1,3 +1,7 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import { expect } from "chai";
 
 import { policyMetrics, type PolicyMetrics } from "../../src/demo/metrics.js";
@@ -14,6 +18,8 @@ import {
   sweepTable,
   sweepViolations,
   violationsText,
+  writeSweepReport,
+  writeSweepRunCsv,
   type SweepConfig,
   type SweepJob,
   type SweepRun,
@@ -131,6 +137,32 @@ describe("demo sweep", function () {
     expect(html).to.include("rgb(255,"); // bad debt 0.2×: red
     expect(html).to.include("double-dip, seed 1: bad debt: incremental 5.00 above full's 1.00 USDC");
     expect(html).to.include('href="tranches/double-dip-seed1-full.csv"');
+  });
+
+  it("writes sweep.json (config, matrix, checks, breaks, runs), sweep.html and each run's tranche CSV", function () {
+    const sweep = parseDemoOptions(["--sweep"]).sweep!;
+    const dir = mkdtempSync(join(tmpdir(), "sluice-sweep-"));
+    const runs = [
+      run("crash-40", 1, "incremental", { borrowerLoss: 100, keeperGasUsed: 4e6 }),
+      run("crash-40", 1, "full", { borrowerLoss: 300, keeperGasUsed: 1e6 }),
+    ];
+    const html = writeSweepReport(dir, { sweep, runs, totalSeconds: 1, createdAt: "2026-12-08T00:00:00Z" });
+    expect(html).to.equal(join(dir, "sweep.html"));
+    const json = JSON.parse(readFileSync(join(dir, "sweep.json"), "utf8")) as {
+      config: SweepConfig;
+      checks: number;
+      violations: { metric: string }[];
+      matrix: unknown[];
+      runs: unknown[];
+    };
+    expect(json.config.positions).to.equal(20);
+    expect(json.checks).to.equal(3);
+    expect(json.violations.map((v) => v.metric)).to.deep.equal(["keeperGasUsed"]);
+    expect(json.matrix).to.have.length(1);
+    expect(json.runs).to.have.length(2);
+    const record = { tranches: [] } as unknown as Parameters<typeof writeSweepRunCsv>[2];
+    writeSweepRunCsv(dir, runs[0]!, record);
+    expect(existsSync(join(dir, "tranches", "crash-40-seed1-incremental.csv"))).to.equal(true);
   });
 
   it("a sweep job in a worker gives the same metrics as the demo's own run of that path and seed", async function () {
